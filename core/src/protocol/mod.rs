@@ -1,0 +1,191 @@
+//! The vocabulary between core and the front ends: operations in (`Op`), events out (`Event`).
+//!
+//! Front ends never talk to the model or spawn tools; they submit an `Op` to a session and render
+//! the `EventMsg`s it emits. Everything here is plain data so any front end can translate it.
+
+pub mod models;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde::Serialize;
+
+pub use models::TokenUsage;
+
+use crate::config::AskForApproval;
+use crate::config::ReasoningEffort;
+use crate::config::ReasoningSummaryMode;
+use crate::sandbox::SandboxPolicy;
+
+/// One piece of user input in a turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum UserInput {
+    Text { text: String },
+    LocalImage { path: PathBuf },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    /// Run a turn with these inputs, under the session's configuration.
+    UserTurn { items: Vec<UserInput> },
+    /// Cancel the running turn: children are killed, `TurnAborted` follows.
+    Interrupt,
+    /// Summarise the history into a fresh context window, as a standalone turn.
+    Compact,
+    /// Stop the session task; `ShutdownComplete` is the last event.
+    Shutdown,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The id of the submission this event belongs to.
+    pub id: String,
+    pub msg: EventMsg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryInitialization {
+    New,
+    ColdResume,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionConfiguredEvent {
+    pub thread_id: String,
+    pub model: String,
+    pub model_provider_id: String,
+    pub cwd: PathBuf,
+    pub approval_policy: AskForApproval,
+    pub sandbox_policy: SandboxPolicy,
+    /// The configured values, `None` when the user configured nothing.
+    pub reasoning_effort: Option<ReasoningEffort>,
+    pub reasoning_summary: Option<ReasoningSummaryMode>,
+    pub rollout_path: Option<PathBuf>,
+    pub history_initialization: HistoryInitialization,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    Pending,
+    InProgress,
+    Completed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanItem {
+    pub step: String,
+    pub status: PlanStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileChangeKind {
+    Add,
+    Delete,
+    Update,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileChange {
+    /// Absolute path of the file (the destination for a move).
+    pub path: PathBuf,
+    pub kind: FileChangeKind,
+    /// Git-style unified diff of the change, for display.
+    pub unified_diff: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TurnAbortReason {
+    Interrupted,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventMsg {
+    SessionConfigured(SessionConfiguredEvent),
+    TurnStarted {
+        turn_id: String,
+    },
+    /// Reasoning summary parts joined with `\n`.
+    AgentReasoning {
+        text: String,
+    },
+    /// Raw reasoning content, shown only with `show_raw_agent_reasoning`.
+    AgentReasoningRawContent {
+        text: String,
+    },
+    AgentReasoningDelta {
+        delta: String,
+    },
+    AgentMessage {
+        text: String,
+        phase: Option<String>,
+    },
+    AgentMessageDelta {
+        delta: String,
+    },
+    ExecCommandBegin {
+        call_id: String,
+        command: Vec<String>,
+        cwd: PathBuf,
+    },
+    ExecCommandOutputDelta {
+        call_id: String,
+        chunk: Vec<u8>,
+    },
+    ExecCommandEnd {
+        call_id: String,
+        exit_code: i32,
+        aggregated_output: String,
+        duration: Duration,
+    },
+    PatchApplyBegin {
+        call_id: String,
+        changes: Vec<FileChange>,
+    },
+    PatchApplyEnd {
+        call_id: String,
+        success: bool,
+        changes: Vec<FileChange>,
+    },
+    PlanUpdate {
+        explanation: Option<String>,
+        plan: Vec<PlanItem>,
+    },
+    WebSearch {
+        call_id: String,
+        query: String,
+    },
+    /// A retryable failure; the attempt is retried (`Reconnecting... attempt/max (message)`).
+    StreamError {
+        message: String,
+        attempt: u64,
+        max_attempts: u64,
+    },
+    Warning {
+        message: String,
+    },
+    TokenCount {
+        total: TokenUsage,
+        last: TokenUsage,
+        model_context_window: Option<u64>,
+    },
+    ContextCompacted,
+    TurnComplete {
+        turn_id: String,
+        last_agent_message: Option<String>,
+    },
+    /// The turn ended on a fatal error (API error, retries exhausted, missing credentials).
+    TurnFailed {
+        turn_id: String,
+        message: String,
+    },
+    TurnAborted {
+        turn_id: String,
+        reason: TurnAbortReason,
+    },
+    ShutdownComplete,
+}
