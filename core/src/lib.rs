@@ -1,6 +1,18 @@
-//! codex-core: the agent engine shared by every front end.
+//! codex-core: the agent engine shared by every front end. Front ends submit `Op`s to a
+//! `Codex` session and render the `Event`s it emits; everything that talks to the model,
+//! runs tools or touches the session files lives here.
 
+pub mod client;
 pub mod config;
 pub mod ids;
+pub mod model_catalog;
+pub mod notify;
 pub mod protocol;
+pub mod rollout;
 pub mod sandbox;
+pub mod session;
+pub mod tools;
+pub use session::Codex;
+pub use session::CodexError;
+pub use session::Persistence;
+pub use session::SessionOptions;

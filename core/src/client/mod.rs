@@ -1,0 +1,260 @@
+//! The model client: sends one sampling request to `{base_url}/responses` and streams back its
+//! events. It owns the request-layer retries (silent, for 5xx and transport errors) and the
+//! classification of failures; the visible stream-layer retries belong to the turn loop.
+
+mod error;
+pub mod sse;
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+use tokio::sync::mpsc;
+
+pub use error::ApiError;
+pub use error::backoff;
+pub use error::parse_try_again_in;
+
+use crate::config::ConfigEnv;
+use crate::config::ModelProviderInfo;
+use crate::protocol::models::ResponseItem;
+use crate::protocol::models::TokenUsage;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseEvent {
+    OutputItemDone(ResponseItem),
+    OutputTextDelta(String),
+    ReasoningSummaryDelta(String),
+    Completed {
+        response_id: String,
+        usage: TokenUsage,
+    },
+}
+
+/// One sampling request, ready to send: the body in wire order and the per-request headers.
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    pub body: Value,
+    pub headers: Vec<(String, String)>,
+}
+
+pub type ResponseStream = mpsc::Receiver<Result<ResponseEvent, ApiError>>;
+
+#[derive(Debug, Clone)]
+pub struct ModelClient {
+    http: reqwest::Client,
+    provider: ModelProviderInfo,
+    /// Provider headers that do not change between requests (static + from the environment).
+    provider_headers: Vec<(String, String)>,
+}
+
+impl ModelClient {
+    pub fn new(provider: ModelProviderInfo, env: &ConfigEnv) -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|err| ApiError::Fatal(format!("failed to build the HTTP client: {err}")))?;
+        let mut provider_headers: Vec<(String, String)> = provider
+            .http_headers
+            .iter()
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        for (header, var) in &provider.env_http_headers {
+            if let Some(value) = env.non_blank(var) {
+                provider_headers.push((header.clone(), value.to_string()));
+            }
+        }
+        Ok(ModelClient {
+            http,
+            provider,
+            provider_headers,
+        })
+    }
+
+    pub fn provider(&self) -> &ModelProviderInfo {
+        &self.provider
+    }
+
+    pub fn responses_url(&self) -> String {
+        let mut url = format!("{}/responses", self.provider.base_url.trim_end_matches('/'));
+        if !self.provider.query_params.is_empty() {
+            let query: Vec<String> = self
+                .provider
+                .query_params
+                .iter()
+                .map(|(key, value)| format!("{key}={value}"))
+                .collect();
+            url.push('?');
+            url.push_str(&query.join("&"));
+        }
+        url
+    }
+
+    /// Sends the request (retrying 5xx and transport errors silently) and returns its events.
+    pub async fn stream(&self, request: &ApiRequest) -> Result<ResponseStream, ApiError> {
+        let url = self.responses_url();
+        let body = serde_json::to_vec(&request.body)
+            .map_err(|err| ApiError::Fatal(format!("failed to encode the request: {err}")))?;
+        let max_retries = self.provider.request_max_retries;
+        let mut attempt = 0u64;
+        loop {
+            attempt += 1;
+            let mut builder = self.http.post(&url);
+            for (name, value) in request.headers.iter().chain(&self.provider_headers) {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
+            let outcome = builder.body(body.clone()).send().await;
+            let failure = match outcome {
+                Ok(response) if response.status().is_success() => {
+                    return Ok(self.spawn_reader(response));
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    let retry_after = retry_after(response.headers());
+                    let request_id = header_str(response.headers(), "x-request-id");
+                    let text = response.text().await.unwrap_or_default();
+                    if status.is_server_error() {
+                        RequestFailure::Retry(ApiError::Retryable {
+                            message: error::HIGH_DEMAND_MESSAGE.to_string(),
+                            delay: retry_after,
+                        })
+                    } else {
+                        RequestFailure::Final(classify_status(
+                            status,
+                            retry_after,
+                            request_id,
+                            &text,
+                            &url,
+                        ))
+                    }
+                }
+                Err(err) => RequestFailure::Retry(ApiError::disconnected(describe(&err))),
+            };
+            match failure {
+                RequestFailure::Final(err) => return Err(err),
+                RequestFailure::Retry(err) if attempt > max_retries => return Err(err),
+                RequestFailure::Retry(err) => {
+                    let delay = match &err {
+                        ApiError::Retryable { delay, .. } => *delay,
+                        ApiError::Fatal(_) => None,
+                    };
+                    tracing::debug!("request attempt {attempt} failed: {err}; retrying");
+                    tokio::time::sleep(backoff(attempt, delay)).await;
+                }
+            }
+        }
+    }
+
+    fn spawn_reader(&self, response: reqwest::Response) -> ResponseStream {
+        let (tx, rx) = mpsc::channel(64);
+        let idle_timeout = Duration::from_millis(self.provider.stream_idle_timeout_ms);
+        tokio::spawn(async move {
+            let mut bytes = response.bytes_stream();
+            let mut decoder = sse::SseDecoder::default();
+            loop {
+                let chunk = match tokio::time::timeout(idle_timeout, bytes.next()).await {
+                    Err(_) => Err(ApiError::disconnected("idle timeout waiting for SSE")),
+                    Ok(None) => Err(ApiError::disconnected(
+                        "stream closed before response.completed",
+                    )),
+                    Ok(Some(Err(err))) => Err(ApiError::disconnected(describe(&err))),
+                    Ok(Some(Ok(chunk))) => Ok(chunk),
+                };
+                let chunk = match chunk {
+                    Ok(chunk) => chunk,
+                    Err(err) => {
+                        let _ = tx.send(Err(err)).await;
+                        return;
+                    }
+                };
+                for payload in decoder.push(&chunk) {
+                    let (message, done) = match sse::parse_event(&payload) {
+                        sse::Parsed::Ignored => continue,
+                        sse::Parsed::Event(event) => {
+                            let done = matches!(event, ResponseEvent::Completed { .. });
+                            (Ok(event), done)
+                        }
+                        sse::Parsed::Failed(err) => (Err(err), true),
+                    };
+                    if tx.send(message).await.is_err() || done {
+                        return;
+                    }
+                }
+            }
+        });
+        rx
+    }
+}
+
+enum RequestFailure {
+    Retry(ApiError),
+    Final(ApiError),
+}
+
+fn classify_status(
+    status: StatusCode,
+    retry_after: Option<Duration>,
+    request_id: Option<String>,
+    body: &str,
+    url: &str,
+) -> ApiError {
+    let request_id = request_id.unwrap_or_default();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        let message =
+            format!("exceeded retry limit, last status: {status}, request id: {request_id}");
+        return match retry_after {
+            Some(delay) => ApiError::Retryable {
+                message,
+                delay: Some(delay),
+            },
+            None => ApiError::Fatal(message),
+        };
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        let detail = serde_json::from_str::<Value>(body)
+            .ok()
+            .and_then(|json| {
+                json.pointer("/error/message")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| body.to_string());
+        return ApiError::Retryable {
+            message: format!(
+                "unexpected status {status}: {detail}, url: {url}, request id: {request_id}"
+            ),
+            delay: None,
+        };
+    }
+    if body.trim().is_empty() {
+        return ApiError::Fatal(format!("unexpected status {status}, url: {url}"));
+    }
+    ApiError::Fatal(body.to_string())
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = header_str(headers, "retry-after")?;
+    let seconds: f64 = value.trim().parse().ok()?;
+    Duration::try_from_secs_f64(seconds).ok()
+}
+
+fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
+}
+
+/// reqwest's Display hides the cause chain; the user needs the innermost reason.
+fn describe(err: &reqwest::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

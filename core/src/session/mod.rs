@@ -1,0 +1,504 @@
+//! A session is one thread: its history, usage and rollout, driven by a task that takes `Op`s
+//! and emits `Event`s. `Codex` is the front ends' handle on it. Turns run as child tasks with a
+//! cancellation token each, so an interrupt can stop them at any await point.
+
+pub mod compact;
+pub mod context;
+mod request;
+mod turn;
+
+pub(crate) use turn::TurnContext;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::MutexGuard;
+
+use serde_json::Value;
+use serde_json::json;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::client::ModelClient;
+use crate::config::Config;
+use crate::exec::UnifiedExec;
+use crate::ids;
+use crate::model_catalog::EffectiveModel;
+use crate::model_catalog::unknown_model_warning;
+use crate::protocol::Event;
+use crate::protocol::EventMsg;
+use crate::protocol::HistoryInitialization;
+use crate::protocol::Op;
+use crate::protocol::SessionConfiguredEvent;
+use crate::protocol::models::ResponseItem;
+use crate::protocol::models::TokenUsage;
+use crate::rollout::BaseInstructions;
+use crate::rollout::ContextWindowMeta;
+use crate::rollout::ResumedThread;
+use crate::rollout::RolloutRecorder;
+use crate::rollout::SessionMeta;
+
+/// How a front end identifies itself and what kind of thread it starts.
+#[derive(Debug, Clone)]
+pub struct SessionOptions {
+    /// `originator` header (already replaced by `CODEX_INTERNAL_ORIGINATOR_OVERRIDE` when set).
+    pub originator: String,
+    /// The `(client_name; client_version)` part of the user agent.
+    pub client_name: String,
+    pub client_version: String,
+    /// `session_meta.source`: `exec`, `cli`, `vscode`, …
+    pub source: String,
+    /// `thread_source` of a new thread (`user` unless `--thread-source`).
+    pub thread_source: String,
+    /// `turn_trigger` in the turn metadata (`exec` for exec turns).
+    pub turn_trigger: String,
+    pub persistence: Persistence,
+    /// JSON Schema the final answer must follow (`--output-schema`).
+    pub output_schema: Option<Value>,
+    /// Continue this thread instead of starting a new one.
+    pub resume: Option<ResumedThread>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Persistence {
+    Rollout,
+    Ephemeral,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CodexError {
+    #[error("failed to create the session log: {0}")]
+    Rollout(#[from] std::io::Error),
+    #[error(transparent)]
+    Client(#[from] crate::client::ApiError),
+    #[error("the session has shut down")]
+    SessionClosed,
+}
+
+struct Submission {
+    id: String,
+    op: Op,
+}
+
+/// The front ends' handle: submit operations, read events.
+pub struct Codex {
+    tx_sub: mpsc::UnboundedSender<Submission>,
+    rx_event: mpsc::UnboundedReceiver<Event>,
+    next_id: u64,
+}
+
+impl Codex {
+    /// Starts a session (new or resumed) and returns its handle and configuration.
+    pub async fn spawn(
+        config: Config,
+        options: SessionOptions,
+    ) -> Result<(Codex, SessionConfiguredEvent), CodexError> {
+        let (tx_event, rx_event) = mpsc::unbounded_channel();
+        let (tx_sub, rx_sub) = mpsc::unbounded_channel();
+        let session = Arc::new(Session::new(config, options, tx_event)?);
+        let configured = session.configured_event();
+        session.emit("", EventMsg::SessionConfigured(configured.clone()));
+        if !session.model.info.known {
+            session.emit(
+                "",
+                EventMsg::Warning {
+                    message: unknown_model_warning(&session.config.model),
+                },
+            );
+        }
+        tokio::spawn(submission_loop(session, rx_sub));
+        Ok((
+            Codex {
+                tx_sub,
+                rx_event,
+                next_id: 0,
+            },
+            configured,
+        ))
+    }
+
+    pub fn submit(&mut self, op: Op) -> Result<String, CodexError> {
+        let id = self.next_id.to_string();
+        self.next_id += 1;
+        self.tx_sub
+            .send(Submission { id: id.clone(), op })
+            .map_err(|_| CodexError::SessionClosed)?;
+        Ok(id)
+    }
+
+    pub async fn next_event(&mut self) -> Option<Event> {
+        self.rx_event.recv().await
+    }
+}
+
+/// Mutable per-thread state; the lock is never held across an await.
+struct State {
+    /// Everything after the BASE message, in order.
+    history: Vec<ResponseItem>,
+    total_usage: TokenUsage,
+    rollout: RolloutRecorder,
+    window_number: u64,
+    context_window_id: String,
+    compaction_pending: bool,
+}
+
+pub(crate) struct Session {
+    pub(crate) config: Config,
+    pub(crate) options: SessionOptions,
+    pub(crate) thread_id: String,
+    pub(crate) installation_id: String,
+    pub(crate) client: ModelClient,
+    pub(crate) model: EffectiveModel,
+    pub(crate) base_instructions: String,
+    pub(crate) tools: Vec<Value>,
+    pub(crate) user_agent: String,
+    pub(crate) history_initialization: HistoryInitialization,
+    pub(crate) unified_exec: UnifiedExec,
+    agents_md: Option<String>,
+    tx_event: mpsc::UnboundedSender<Event>,
+    state: Mutex<State>,
+}
+
+impl Session {
+    fn new(
+        config: Config,
+        mut options: SessionOptions,
+        tx_event: mpsc::UnboundedSender<Event>,
+    ) -> Result<Self, CodexError> {
+        let installation_id = installation_id(&config.codex_home)?;
+        let client = ModelClient::new(config.model_provider.clone(), &config.env)?;
+        let model = EffectiveModel::from_config(&config);
+        let user_agent = user_agent(&options, &config);
+        let agents_md = match crate::project_doc::agents_md_message(
+            &config.codex_home,
+            &config.cwd,
+            config.project_doc_max_bytes,
+            &config.project_doc_fallback_filenames,
+        ) {
+            Ok(text) => text,
+            Err(err) => {
+                tracing::warn!("failed to read AGENTS.md files: {err}");
+                None
+            }
+        };
+
+        let resume = options.resume.take();
+        let (thread_id, base_instructions, history_initialization, state) = match resume {
+            Some(resumed) => {
+                let rollout = match options.persistence {
+                    Persistence::Rollout => {
+                        RolloutRecorder::append_to(&resumed.path, resumed.next_ordinal)?
+                    }
+                    Persistence::Ephemeral => RolloutRecorder::ephemeral(),
+                };
+                let state = State {
+                    history: resumed.history,
+                    total_usage: resumed.total_usage,
+                    rollout,
+                    window_number: resumed.window_number,
+                    context_window_id: resumed.context_window_id,
+                    compaction_pending: false,
+                };
+                (
+                    resumed.thread_id,
+                    resumed.base_instructions.text,
+                    HistoryInitialization::ColdResume,
+                    state,
+                )
+            }
+            None => {
+                let thread_id = ids::new_v7();
+                let base = config
+                    .base_instructions
+                    .clone()
+                    .unwrap_or_else(|| context::BASE_INSTRUCTIONS.to_string());
+                let context_window_id = ids::new_v7();
+                let rollout = match options.persistence {
+                    Persistence::Rollout => RolloutRecorder::create(
+                        &config.codex_home,
+                        &SessionMeta {
+                            id: thread_id.clone(),
+                            session_id: thread_id.clone(),
+                            timestamp: chrono::Utc::now()
+                                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                            cwd: config.cwd.clone(),
+                            originator: options.originator.clone(),
+                            cli_version: env!("CARGO_PKG_VERSION").to_string(),
+                            source: options.source.clone(),
+                            thread_source: options.thread_source.clone(),
+                            model_provider: config.model_provider_id.clone(),
+                            base_instructions: BaseInstructions {
+                                text: base.clone(),
+                                provenance: json!({"type": "model", "model": config.model}),
+                            },
+                            context_window: ContextWindowMeta {
+                                window_id: context_window_id.clone(),
+                            },
+                        },
+                    )?,
+                    Persistence::Ephemeral => RolloutRecorder::ephemeral(),
+                };
+                let state = State {
+                    history: Vec::new(),
+                    total_usage: TokenUsage::default(),
+                    rollout,
+                    window_number: 0,
+                    context_window_id,
+                    compaction_pending: false,
+                };
+                (thread_id, base, HistoryInitialization::New, state)
+            }
+        };
+        let session = Session {
+            tools: crate::tools::tool_specs(),
+            unified_exec: UnifiedExec::default(),
+            config,
+            options,
+            thread_id,
+            installation_id,
+            client,
+            model,
+            base_instructions,
+            user_agent,
+            history_initialization,
+            agents_md,
+            tx_event,
+            state: Mutex::new(state),
+        };
+        if session.history_initialization == HistoryInitialization::New {
+            let items = session.fresh_context_items();
+            session.record_items(&items);
+        }
+        Ok(session)
+    }
+
+    fn configured_event(&self) -> SessionConfiguredEvent {
+        SessionConfiguredEvent {
+            thread_id: self.thread_id.clone(),
+            model: self.config.model.clone(),
+            model_provider_id: self.config.model_provider_id.clone(),
+            cwd: self.config.cwd.clone(),
+            approval_policy: self.config.approval_policy,
+            sandbox_policy: self.config.sandbox_policy.clone(),
+            reasoning_effort: self.config.model_reasoning_effort,
+            reasoning_summary: self.config.model_reasoning_summary,
+            rollout_path: self.state().rollout.path().map(Path::to_path_buf),
+            history_initialization: self.history_initialization,
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A poisoned lock means a panic elsewhere already; the data is still consistent
+        // because every critical section is a plain push or assignment.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn emit(&self, sub_id: &str, msg: EventMsg) {
+        let _ = self.tx_event.send(Event {
+            id: sub_id.to_string(),
+            msg,
+        });
+    }
+
+    /// The developer context and environment context of a new context window.
+    fn fresh_context_items(&self) -> Vec<ResponseItem> {
+        context::context_items(&self.config, self.agents_md.as_deref())
+    }
+
+    /// Appends items to the history and the rollout, in order.
+    pub(crate) fn record_items(&self, items: &[ResponseItem]) {
+        let mut state = self.state();
+        for item in items {
+            if let Err(err) = state.rollout.record_item(item) {
+                tracing::warn!("failed to write the rollout: {err}");
+            }
+            state.history.push(item.clone());
+        }
+    }
+
+    pub(crate) fn record_event(&self, payload: Value) {
+        if let Err(err) = self.state().rollout.record_event(payload) {
+            tracing::warn!("failed to write the rollout: {err}");
+        }
+    }
+
+    /// The full `input` of the next request: BASE, then the history.
+    pub(crate) fn prompt_input(&self) -> Vec<ResponseItem> {
+        let state = self.state();
+        let mut input = Vec::with_capacity(state.history.len() + 1);
+        input.push(context::base_instructions_item(
+            &self.thread_id,
+            &self.base_instructions,
+        ));
+        input.extend(state.history.iter().cloned());
+        input
+    }
+
+    pub(crate) fn window(&self) -> (u64, String) {
+        let state = self.state();
+        (state.window_number, state.context_window_id.clone())
+    }
+
+    /// Adds one response's usage to the thread totals; returns the new totals.
+    pub(crate) fn add_usage(&self, last: &TokenUsage) -> TokenUsage {
+        let mut state = self.state();
+        state.total_usage.add(last);
+        if last.total_tokens >= self.model.auto_compact_limit {
+            state.compaction_pending = true;
+        }
+        let total = state.total_usage;
+        let window = self.model.reported_context_window();
+        if let Err(err) = state.rollout.record_token_count(&total, last, window) {
+            tracing::warn!("failed to write the rollout: {err}");
+        }
+        total
+    }
+
+    pub(crate) fn take_compaction_pending(&self) -> bool {
+        std::mem::take(&mut self.state().compaction_pending)
+    }
+
+    pub(crate) fn history(&self) -> Vec<ResponseItem> {
+        self.state().history.clone()
+    }
+
+    /// Replaces the history after a compaction and opens a new context window.
+    pub(crate) fn replace_history(&self, history: Vec<ResponseItem>, summary: &str) {
+        let mut state = self.state();
+        state.window_number += 1;
+        state.context_window_id = ids::new_v7();
+        let window_id = state.context_window_id.clone();
+        if let Err(err) = state
+            .rollout
+            .record_compacted(summary, &history, &window_id)
+        {
+            tracing::warn!("failed to write the rollout: {err}");
+        }
+        state.history = history;
+    }
+}
+
+async fn submission_loop(sess: Arc<Session>, mut rx_sub: mpsc::UnboundedReceiver<Submission>) {
+    let mut running: Option<(CancellationToken, JoinHandle<()>)> = None;
+    while let Some(Submission { id, op }) = rx_sub.recv().await {
+        match op {
+            Op::UserTurn { items } => {
+                wait_for_turn(&mut running).await;
+                let cancel = CancellationToken::new();
+                let task = tokio::spawn(turn::run_turn(
+                    Arc::clone(&sess),
+                    id,
+                    turn::TurnWork::User(items),
+                    cancel.clone(),
+                ));
+                running = Some((cancel, task));
+            }
+            Op::Compact => {
+                wait_for_turn(&mut running).await;
+                let cancel = CancellationToken::new();
+                let task = tokio::spawn(turn::run_turn(
+                    Arc::clone(&sess),
+                    id,
+                    turn::TurnWork::Compact,
+                    cancel.clone(),
+                ));
+                running = Some((cancel, task));
+            }
+            Op::Interrupt => {
+                if let Some((cancel, _)) = &running {
+                    cancel.cancel();
+                }
+            }
+            Op::Shutdown => {
+                if let Some((cancel, task)) = running.take() {
+                    cancel.cancel();
+                    let _ = task.await;
+                }
+                sess.unified_exec.kill_all();
+                sess.emit(&id, EventMsg::ShutdownComplete);
+                return;
+            }
+        }
+    }
+    // Every handle is gone: nobody can interrupt or read events any more.
+    if let Some((cancel, task)) = running.take() {
+        cancel.cancel();
+        let _ = task.await;
+    }
+    sess.unified_exec.kill_all();
+}
+
+/// Turns run one at a time; a new one starts when the previous has ended.
+async fn wait_for_turn(running: &mut Option<(CancellationToken, JoinHandle<()>)>) {
+    if let Some((_, task)) = running.take() {
+        let _ = task.await;
+    }
+}
+
+fn installation_id(codex_home: &Path) -> std::io::Result<String> {
+    let path = codex_home.join("installation_id");
+    match std::fs::read_to_string(&path) {
+        Ok(text) if !text.trim().is_empty() => Ok(text.trim().to_string()),
+        _ => {
+            std::fs::create_dir_all(codex_home)?;
+            let id = uuid::Uuid::new_v4().to_string();
+            std::fs::write(&path, &id)?;
+            Ok(id)
+        }
+    }
+}
+
+fn user_agent(options: &SessionOptions, config: &Config) -> String {
+    let (os, version) = os_name_and_version();
+    let terminal = config
+        .env
+        .non_blank("TERM")
+        .unwrap_or("unknown")
+        .to_string();
+    format!(
+        "{}/{} ({os} {version}; {}) {terminal} ({}; {})",
+        options.originator,
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::ARCH,
+        options.client_name,
+        options.client_version,
+    )
+}
+
+/// `Debian 12.0.0`-style OS description from `/etc/os-release`.
+fn os_name_and_version() -> (String, String) {
+    let release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
+    let field = |key: &str| {
+        release
+            .lines()
+            .find_map(|line| line.strip_prefix(&format!("{key}=")))
+            .map(|value| value.trim_matches('"').to_string())
+    };
+    let name = field("ID")
+        .map(|id| {
+            let mut chars = id.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+        .unwrap_or_else(|| std::env::consts::OS.to_string());
+    let mut version: Vec<String> = field("VERSION_ID")
+        .unwrap_or_default()
+        .split('.')
+        .filter(|part| !part.is_empty())
+        .map(str::to_string)
+        .collect();
+    while !version.is_empty() && version.len() < 3 {
+        version.push("0".to_string());
+    }
+    let version = if version.is_empty() {
+        "unknown".to_string()
+    } else {
+        version.join(".")
+    };
+    (name, version)
+}

@@ -1,0 +1,424 @@
+//! The turn loop: sample the model, run the tool calls it made, sample again, until a response
+//! has no tool calls. Stream failures are retried here (the visible layer, with
+//! `Reconnecting... n/max` events); fatal ones end the turn with `TurnFailed`.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+
+use super::Session;
+use super::compact;
+use super::context;
+use super::request::CompactionTrigger;
+use super::request::RequestKind;
+use super::request::TurnIds;
+use super::request::build_request;
+use crate::auth::resolve_api_key;
+use crate::client::ApiError;
+use crate::client::ResponseEvent;
+use crate::client::backoff;
+use crate::ids;
+use crate::protocol::EventMsg;
+use crate::protocol::TurnAbortReason;
+use crate::protocol::UserInput;
+use crate::protocol::models::FunctionCallOutput;
+use crate::protocol::models::ReasoningContent;
+use crate::protocol::models::ReasoningSummary;
+use crate::protocol::models::ResponseItem;
+use crate::protocol::models::TokenUsage;
+use crate::tools;
+use crate::tools::ToolCall;
+
+pub(super) enum TurnWork {
+    User(Vec<UserInput>),
+    Compact,
+}
+
+/// Why a turn stopped early.
+pub(crate) enum TurnError {
+    Fatal(String),
+    Interrupted,
+}
+
+impl From<ApiError> for TurnError {
+    fn from(err: ApiError) -> Self {
+        TurnError::Fatal(err.to_string())
+    }
+}
+
+/// Per-turn facts every step needs.
+pub(crate) struct TurnContext {
+    pub(crate) sub_id: String,
+    pub(crate) ids: TurnIds,
+    pub(crate) cancel: CancellationToken,
+    api_key: Option<String>,
+}
+
+pub(super) async fn run_turn(
+    sess: Arc<Session>,
+    sub_id: String,
+    work: TurnWork,
+    cancel: CancellationToken,
+) {
+    let ids = TurnIds {
+        turn_id: ids::new_v7(),
+        started_at_unix_ms: chrono::Utc::now().timestamp_millis(),
+    };
+    let turn_id = ids.turn_id.clone();
+    sess.emit(
+        &sub_id,
+        EventMsg::TurnStarted {
+            turn_id: turn_id.clone(),
+        },
+    );
+    sess.record_event(json!({
+        "type": "task_started",
+        "turn_id": turn_id,
+        "started_at": ids.started_at_unix_ms / 1000,
+        "model_context_window": sess.model.reported_context_window(),
+    }));
+
+    let input_texts = match &work {
+        TurnWork::User(items) => items
+            .iter()
+            .filter_map(|item| match item {
+                UserInput::Text { text } => Some(text.clone()),
+                UserInput::LocalImage { .. } => None,
+            })
+            .collect(),
+        TurnWork::Compact => Vec::new(),
+    };
+    let outcome = match resolve_api_key(
+        &sess.config.model_provider,
+        &sess.config.env,
+        &sess.config.codex_home,
+    ) {
+        Err(err) => Err(TurnError::Fatal(err.to_string())),
+        Ok(api_key) => {
+            let turn = TurnContext {
+                sub_id: sub_id.clone(),
+                ids,
+                cancel: cancel.clone(),
+                api_key,
+            };
+            tokio::select! {
+                outcome = run_work(&sess, &turn, work) => outcome,
+                _ = cancel.cancelled() => Err(TurnError::Interrupted),
+            }
+        }
+    };
+
+    let msg = match outcome {
+        Ok(last_agent_message) => {
+            sess.record_event(json!({
+                "type": "task_complete",
+                "turn_id": turn_id,
+                "last_agent_message": last_agent_message,
+            }));
+            crate::notify::notify_turn_complete(
+                &sess.config,
+                &sess.thread_id,
+                &turn_id,
+                &input_texts,
+                last_agent_message.as_deref(),
+            );
+            EventMsg::TurnComplete {
+                turn_id,
+                last_agent_message,
+            }
+        }
+        Err(TurnError::Fatal(message)) => EventMsg::TurnFailed { turn_id, message },
+        Err(TurnError::Interrupted) => {
+            sess.unified_exec.kill_all();
+            sess.record_items(&aborted_outputs(&sess.history()));
+            sess.record_event(json!({"type": "turn_aborted", "turn_id": turn_id, "reason": "interrupted"}));
+            EventMsg::TurnAborted {
+                turn_id,
+                reason: TurnAbortReason::Interrupted,
+            }
+        }
+    };
+    sess.emit(&sub_id, msg);
+}
+
+async fn run_work(
+    sess: &Session,
+    turn: &TurnContext,
+    work: TurnWork,
+) -> Result<Option<String>, TurnError> {
+    match work {
+        TurnWork::User(items) => {
+            let message = context::user_message(&items, &sess.config.cwd)
+                .map_err(|err| TurnError::Fatal(err.to_string()))?;
+            sess.record_items(&[message]);
+            tool_loop(sess, turn).await
+        }
+        TurnWork::Compact => {
+            compact::compact(sess, turn, CompactionTrigger::Manual).await?;
+            Ok(None)
+        }
+    }
+}
+
+async fn tool_loop(sess: &Session, turn: &TurnContext) -> Result<Option<String>, TurnError> {
+    let mut last_agent_message = None;
+    loop {
+        if sess.take_compaction_pending() {
+            compact::compact(sess, turn, CompactionTrigger::Auto).await?;
+        }
+        let sample = sample(sess, turn, RequestKind::Turn).await?;
+        if let Some(message) = sample.last_agent_message {
+            last_agent_message = Some(message);
+        }
+        if sample.tool_calls.is_empty() {
+            return Ok(last_agent_message);
+        }
+        let outputs = tools::run_calls(
+            sess,
+            turn,
+            sample.tool_calls,
+            sess.model.info.parallel_tool_calls,
+        )
+        .await;
+        sess.record_items(&outputs);
+    }
+}
+
+/// What one completed response produced.
+pub(crate) struct Sample {
+    pub(crate) items: Vec<ResponseItem>,
+    pub(crate) tool_calls: Vec<ToolCall>,
+    pub(crate) last_agent_message: Option<String>,
+}
+
+/// One sampling request with the stream-layer retries around it.
+pub(crate) async fn sample(
+    sess: &Session,
+    turn: &TurnContext,
+    kind: RequestKind,
+) -> Result<Sample, TurnError> {
+    let max_retries = sess.config.model_provider.stream_max_retries;
+    let mut attempt = 0u64;
+    loop {
+        let mut input = sess.prompt_input();
+        if let RequestKind::Compaction(_) = kind {
+            input.push(compact::compaction_prompt(sess));
+        }
+        let (window_number, window_id) = sess.window();
+        let request = build_request(
+            sess,
+            &turn.ids,
+            kind,
+            &input,
+            window_number,
+            &window_id,
+            turn.api_key.as_deref(),
+        );
+        match sample_once(sess, turn, kind, &request).await {
+            Ok(sample) => return Ok(sample),
+            Err(ApiError::Fatal(message)) => return Err(TurnError::Fatal(message)),
+            Err(ApiError::Retryable { message, delay }) => {
+                attempt += 1;
+                if attempt > max_retries {
+                    return Err(TurnError::Fatal(message));
+                }
+                sess.emit(
+                    &turn.sub_id,
+                    EventMsg::StreamError {
+                        message,
+                        attempt,
+                        max_attempts: max_retries,
+                    },
+                );
+                tokio::time::sleep(backoff(attempt, delay)).await;
+            }
+        }
+    }
+}
+
+async fn sample_once(
+    sess: &Session,
+    turn: &TurnContext,
+    kind: RequestKind,
+    request: &crate::client::ApiRequest,
+) -> Result<Sample, ApiError> {
+    let mut stream = sess.client.stream(request).await?;
+    let mut sample = Sample {
+        items: Vec::new(),
+        tool_calls: Vec::new(),
+        last_agent_message: None,
+    };
+    let visible = kind == RequestKind::Turn;
+    while let Some(event) = stream.recv().await {
+        match event? {
+            ResponseEvent::OutputItemDone(item) => {
+                if visible {
+                    // Items are history as soon as they are done, even if the attempt fails
+                    // later: a retry re-sends them.
+                    sess.record_items(std::slice::from_ref(&item));
+                    announce_item(sess, turn, &item, &mut sample);
+                }
+                sample.items.push(item);
+            }
+            ResponseEvent::OutputTextDelta(delta) => {
+                if visible {
+                    sess.emit(&turn.sub_id, EventMsg::AgentMessageDelta { delta });
+                }
+            }
+            ResponseEvent::ReasoningSummaryDelta(delta) => {
+                if visible {
+                    sess.emit(&turn.sub_id, EventMsg::AgentReasoningDelta { delta });
+                }
+            }
+            ResponseEvent::Completed { usage, .. } => {
+                report_usage(sess, turn, &usage);
+                return Ok(sample);
+            }
+        }
+    }
+    Err(ApiError::disconnected(
+        "stream closed before response.completed",
+    ))
+}
+
+fn report_usage(sess: &Session, turn: &TurnContext, last: &TokenUsage) {
+    let total = sess.add_usage(last);
+    sess.emit(
+        &turn.sub_id,
+        EventMsg::TokenCount {
+            total,
+            last: *last,
+            model_context_window: Some(sess.model.reported_context_window()),
+        },
+    );
+}
+
+fn announce_item(sess: &Session, turn: &TurnContext, item: &ResponseItem, sample: &mut Sample) {
+    let sub_id = &turn.sub_id;
+    match item {
+        ResponseItem::Message { phase, .. } => {
+            if let Some(text) = item.assistant_text() {
+                sample.last_agent_message = Some(text.clone());
+                sess.emit(
+                    sub_id,
+                    EventMsg::AgentMessage {
+                        text,
+                        phase: phase.clone(),
+                    },
+                );
+            }
+        }
+        ResponseItem::Reasoning {
+            summary, content, ..
+        } => {
+            let text: Vec<&str> = summary
+                .iter()
+                .map(|part| match part {
+                    ReasoningSummary::SummaryText { text } => text.as_str(),
+                })
+                .collect();
+            if !text.is_empty() {
+                sess.emit(
+                    sub_id,
+                    EventMsg::AgentReasoning {
+                        text: text.join("\n"),
+                    },
+                );
+            }
+            if sess.config.show_raw_agent_reasoning
+                && let Some(content) = content
+            {
+                let raw: Vec<&str> = content
+                    .iter()
+                    .map(|part| match part {
+                        ReasoningContent::ReasoningText { text } | ReasoningContent::Text { text } => {
+                            text.as_str()
+                        }
+                    })
+                    .collect();
+                if !raw.is_empty() {
+                    sess.emit(
+                        sub_id,
+                        EventMsg::AgentReasoningRawContent {
+                            text: raw.join("\n"),
+                        },
+                    );
+                }
+            }
+        }
+        ResponseItem::FunctionCall {
+            name,
+            arguments,
+            call_id,
+            ..
+        } => sample.tool_calls.push(ToolCall::Function {
+            call_id: call_id.clone(),
+            name: name.clone(),
+            arguments: arguments.clone(),
+        }),
+        ResponseItem::CustomToolCall {
+            call_id,
+            name,
+            input,
+            ..
+        } => sample.tool_calls.push(ToolCall::Custom {
+            call_id: call_id.clone(),
+            name: name.clone(),
+            input: input.clone(),
+        }),
+        ResponseItem::WebSearchCall { id, action, .. } => {
+            let query = action
+                .as_ref()
+                .and_then(|action| action.get("query"))
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            sess.emit(
+                sub_id,
+                EventMsg::WebSearch {
+                    call_id: id.clone().unwrap_or_default(),
+                    query,
+                },
+            );
+        }
+        ResponseItem::FunctionCallOutput { .. }
+        | ResponseItem::CustomToolCallOutput { .. }
+        | ResponseItem::Compaction { .. }
+        | ResponseItem::Other(_) => {}
+    }
+}
+
+/// An output for every tool call that has none, so the history stays valid after an interrupt.
+fn aborted_outputs(history: &[ResponseItem]) -> Vec<ResponseItem> {
+    let answered: std::collections::HashSet<&str> = history
+        .iter()
+        .filter_map(|item| match item {
+            ResponseItem::FunctionCallOutput { call_id, .. }
+            | ResponseItem::CustomToolCallOutput { call_id, .. } => Some(call_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    history
+        .iter()
+        .filter_map(|item| match item {
+            ResponseItem::FunctionCall { call_id, .. } if !answered.contains(call_id.as_str()) => {
+                Some(ResponseItem::FunctionCallOutput {
+                    id: ids::prefixed("fco"),
+                    call_id: call_id.clone(),
+                    output: FunctionCallOutput::Text("aborted".to_string()),
+                })
+            }
+            ResponseItem::CustomToolCall { call_id, .. }
+                if !answered.contains(call_id.as_str()) =>
+            {
+                Some(ResponseItem::CustomToolCallOutput {
+                    id: ids::prefixed("ctco"),
+                    call_id: call_id.clone(),
+                    output: "aborted".to_string(),
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}

@@ -1,0 +1,22 @@
+# Developer recipes. `just` is optional: every recipe is one plain command you can run yourself.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Run codex (e.g. `just codex exec "hello"`).
+codex *args:
+    cargo run --release -p codex-cli -- {{args}}
+
+fmt:
+    cargo fmt --all
+
+fix:
+    cargo clippy --fix --workspace --all-targets --allow-dirty --allow-staged
+
+# The whole test suite, as CI runs it.
+test:
+    ./scripts/test
+
+# Benchmark: one `codex exec --json` turn with 20 sequential commands against a mock server.
+bench:
+    cargo build --release -p codex-cli --bin codex --example bench_exec
+    ./target/release/examples/bench_exec
