@@ -2,7 +2,14 @@
 //! and renders it as human text on stderr (final message on stdout) or as JSONL on stdout.
 
 pub mod cli;
+pub mod event_processor;
+pub mod exec_events;
+pub mod human_output;
+pub mod jsonl_output;
 mod run;
+pub mod shell_quote;
+#[cfg(test)]
+mod test_util;
 
 pub use cli::Cli;
 pub use run::run_main;

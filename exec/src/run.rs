@@ -26,9 +26,11 @@ use crate::cli::Command;
 use crate::cli::SandboxModeArg;
 use crate::event_processor::CodexStatus;
 use crate::event_processor::EventProcessor;
+use crate::human_output::ColorMode;
 use crate::human_output::HumanOutput;
-use crate::human_output::HumanOutputSettings;
+use crate::human_output::HumanSettings;
 use crate::jsonl_output::JsonlOutput;
+use crate::jsonl_output::JsonlSettings;
 
 const ORIGINATOR: &str = "codex_exec";
 const ORIGINATOR_OVERRIDE_VAR: &str = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE";
@@ -148,18 +150,24 @@ async fn run(cli: Cli) -> Result<i32, String> {
     };
 
     let mut processor: Box<dyn EventProcessor> = if shared.json {
-        Box::new(JsonlOutput::new(Box::new(std::io::stdout())))
+        Box::new(JsonlOutput::new(
+            Box::new(std::io::stdout()),
+            JsonlSettings {
+                hide_agent_reasoning: config.hide_agent_reasoning,
+            },
+        ))
     } else {
         let colour = match cli.color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => std::io::stderr().is_terminal(),
+            Color::Always => ColorMode::Ansi,
+            Color::Never => ColorMode::Plain,
+            Color::Auto if std::io::stderr().is_terminal() => ColorMode::Ansi,
+            Color::Auto => ColorMode::Plain,
         };
         Box::new(HumanOutput::new(
             Box::new(std::io::stderr()),
             colour,
             prompt.clone(),
-            HumanOutputSettings {
+            HumanSettings {
                 hide_agent_reasoning: config.hide_agent_reasoning,
                 show_raw_agent_reasoning: config.show_raw_agent_reasoning,
                 version: env!("CARGO_PKG_VERSION").to_string(),
