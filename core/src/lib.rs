@@ -2,6 +2,7 @@
 //! `Codex` session and render the `Event`s it emits; everything that talks to the model,
 //! runs tools or touches the session files lives here.
 
+pub mod apply_patch;
 pub mod client;
 pub mod config;
 pub mod ids;
@@ -12,6 +13,7 @@ pub mod rollout;
 pub mod sandbox;
 pub mod session;
 pub mod tools;
+
 pub use session::Codex;
 pub use session::CodexError;
 pub use session::Persistence;

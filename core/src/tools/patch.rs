@@ -39,7 +39,7 @@ pub(super) async fn apply_patch(
     if let Some(rejection) = sandbox_rejection(sess, &changes) {
         return rejection.to_string();
     }
-    let file_changes: Vec<FileChange> = changes.iter().map(file_change).collect();
+    let file_changes: Vec<FileChange> = changes.iter().map(|change| file_change(change, cwd)).collect();
     sess.emit(
         &turn.sub_id,
         EventMsg::PatchApplyBegin {
@@ -79,7 +79,7 @@ fn sandbox_rejection(sess: &Session, changes: &[PreparedChange]) -> Option<&'sta
         SandboxPolicy::ReadOnly => Some(READ_ONLY_REJECTION),
         SandboxPolicy::WorkspaceWrite { .. } => {
             let tmpdir = sess.config.env.non_blank("TMPDIR").map(Path::new);
-            let all_allowed = apply_patch::written_paths(changes)
+            let all_allowed = apply_patch::affected_paths(changes)
                 .iter()
                 .all(|path| policy.allows_write(path, &sess.config.cwd, tmpdir));
             (!all_allowed).then_some(OUTSIDE_ROOTS_REJECTION)
@@ -87,7 +87,7 @@ fn sandbox_rejection(sess: &Session, changes: &[PreparedChange]) -> Option<&'sta
     }
 }
 
-fn file_change(change: &PreparedChange) -> FileChange {
+fn file_change(change: &PreparedChange, cwd: &Path) -> FileChange {
     let kind = match &change.kind {
         PreparedKind::Add { .. } => FileChangeKind::Add,
         PreparedKind::Delete { .. } => FileChangeKind::Delete,
@@ -96,7 +96,7 @@ fn file_change(change: &PreparedChange) -> FileChange {
     FileChange {
         path: change.move_path.clone().unwrap_or_else(|| change.path.clone()),
         kind,
-        unified_diff: apply_patch::git_diff(change),
+        unified_diff: apply_patch::git_diff(change, cwd),
     }
 }
 
