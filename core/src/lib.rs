@@ -5,6 +5,7 @@
 pub mod apply_patch;
 pub mod client;
 pub mod config;
+pub mod exec;
 pub mod ids;
 pub mod model_catalog;
 pub mod notify;
