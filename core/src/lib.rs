@@ -2,5 +2,6 @@
 
 pub mod config;
 pub mod ids;
+pub mod project_doc;
 pub mod protocol;
 pub mod sandbox;
