@@ -167,7 +167,7 @@ fn headers_and_body_follow_the_wire_spec() {
     assert_eq!(lines[0], "<environment_context>");
     assert_eq!(lines[1], format!("  <cwd>{cwd}</cwd>"));
     assert_eq!(lines[2], "  <shell>bash</shell>");
-    assert!(lines[3].starts_with("  <current_date>") && lines[3].len() == 43, "{}", lines[3]);
+    assert!(lines[3].starts_with("  <current_date>") && lines[3].len() == 41, "{}", lines[3]);
     assert_eq!(lines[4], "  <timezone>Etc/UTC</timezone>");
     assert_eq!(
         lines[5],
@@ -297,7 +297,7 @@ fn images_become_parts_of_the_user_message() {
     let env = TestEnv::new(vec![MockResponse::message("a red square")]);
     let png = b"\x89PNG\r\n\x1a\nfake";
     std::fs::write(env.path("red.png"), png).unwrap();
-    let request = first_request(&env, &["-i", "red.png"]);
+    let request = first_request(&env, &["--image=red.png"]);
     let items = input(&request.body);
     let path = env.cwd().join("red.png");
     assert_eq!(

@@ -201,7 +201,7 @@ fn auto_compaction_replaces_the_history_mid_turn() {
     let env = TestEnv::with_config(
         vec![
             MockResponse::Sse(vec![
-                ev_function_call("call_1", "update_plan", r#"{"plan":[]}"#),
+                ev_function_call("call_1", "no_such_tool", "{}"),
                 ev_completed_with_usage("resp_1", 900, 0, 200, 0, 1100),
             ]),
             message_with_usage("sum", "SUMMARY TEXT", 1000, 1010),

@@ -85,6 +85,12 @@ async fn run(cli: Cli) -> Result<i32, String> {
     }
 
     let bypass = shared.dangerously_bypass_approvals_and_sandbox;
+    if bypass && cli.full_auto {
+        eprintln!(
+            "error: the argument '--dangerously-bypass-approvals-and-sandbox' cannot be used with '--full-auto'\n\nFor more information, try '--help'."
+        );
+        return Ok(2);
+    }
     let sandbox_mode = if bypass {
         Some(SandboxMode::DangerFullAccess)
     } else if cli.full_auto {
