@@ -269,13 +269,9 @@ fn find_resumed(
 ) -> Result<rollout::ResumedThread, String> {
     let path = match (&target.session_id, target.last) {
         (Some(id), _) => rollout::find_rollout_by_id(codex_home, id),
-        (None, true) => {
-            rollout::find_latest_rollout(codex_home, (!target.all).then_some(cwd))
-        }
+        (None, true) => rollout::find_latest_rollout(codex_home, (!target.all).then_some(cwd)),
         (None, false) => {
-            return Err(
-                "Error: `codex exec resume` needs a session id or --last.".to_string(),
-            );
+            return Err("Error: `codex exec resume` needs a session id or --last.".to_string());
         }
     }
     .map_err(|err| format!("Error: {err}"))?;
@@ -328,8 +324,12 @@ fn read_all_stdin() -> Result<String, String> {
 }
 
 fn read_output_schema(path: &PathBuf) -> Result<serde_json::Value, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| format!("Failed to read output schema file {}: {err}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|err| {
+        format!(
+            "Failed to read output schema file {}: {err}",
+            path.display()
+        )
+    })?;
     serde_json::from_str(&text).map_err(|err| {
         format!(
             "Output schema file {} is not valid JSON: {err}",
