@@ -14,11 +14,13 @@ use codex_core::config::AskForApproval;
 use codex_core::config::ConfigEnv;
 use codex_core::config::ConfigOverrides;
 use codex_core::config::load_config;
+use codex_core::model_catalog;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::Op;
 use codex_core::protocol::UserInput;
 use codex_core::rollout;
 use codex_core::sandbox::SandboxMode;
+use tokio::signal::unix::SignalKind;
 
 use crate::cli::Cli;
 use crate::cli::Color;
@@ -122,6 +124,12 @@ async fn run(cli: Cli) -> Result<i32, String> {
     for warning in &config.warnings {
         eprintln!("{warning}");
     }
+    if !model_catalog::find_model(&config.model).known {
+        eprintln!(
+            "warning: {}",
+            model_catalog::unknown_model_warning(&config.model)
+        );
+    }
 
     let output_schema = match &shared.output_schema {
         Some(path) => Some(read_output_schema(path)?),
@@ -196,13 +204,17 @@ async fn run(cli: Cli) -> Result<i32, String> {
         .submit(Op::UserTurn { items })
         .map_err(|err| err.to_string())?;
 
+    // Registered before the turn starts so a SIGINT at any point interrupts it instead of
+    // killing the process and leaving its children behind.
+    let mut interrupts = tokio::signal::unix::signal(SignalKind::interrupt())
+        .map_err(|err| format!("failed to listen for SIGINT: {err}"))?;
     let mut outcome = Outcome::Failed;
     let mut last_message = None;
     let mut interrupted = false;
     loop {
         let event = tokio::select! {
             event = codex.next_event() => event,
-            _ = tokio::signal::ctrl_c(), if !interrupted => {
+            Some(()) = interrupts.recv(), if !interrupted => {
                 interrupted = true;
                 let _ = codex.submit(Op::Interrupt);
                 continue;

@@ -25,7 +25,6 @@ use crate::config::Config;
 use crate::exec::UnifiedExec;
 use crate::ids;
 use crate::model_catalog::EffectiveModel;
-use crate::model_catalog::unknown_model_warning;
 use crate::protocol::Event;
 use crate::protocol::EventMsg;
 use crate::protocol::HistoryInitialization;
@@ -99,14 +98,6 @@ impl Codex {
         let session = Arc::new(Session::new(config, options, tx_event)?);
         let configured = session.configured_event();
         session.emit("", EventMsg::SessionConfigured(configured.clone()));
-        if !session.model.info.known {
-            session.emit(
-                "",
-                EventMsg::Warning {
-                    message: unknown_model_warning(&session.config.model),
-                },
-            );
-        }
         tokio::spawn(submission_loop(session, rx_sub));
         Ok((
             Codex {
