@@ -48,7 +48,10 @@ pub fn run_login(command: LoginCommand) -> i32 {
         return match auth::login_status(&codex_home) {
             Ok(status) => {
                 eprintln!("{status}");
-                if auth::is_logged_in(&codex_home) { 0 } else { 1 }
+                match status {
+                    auth::LoginStatus::NotLoggedIn => 1,
+                    auth::LoginStatus::ApiKey(_) | auth::LoginStatus::ChatGpt => 0,
+                }
             }
             Err(err) => {
                 eprintln!("Error checking login status: {err}");

@@ -3,11 +3,14 @@
 //! runs tools or touches the session files lives here.
 
 pub mod apply_patch;
+pub mod auth;
 pub mod client;
 pub mod config;
+pub mod exec;
 pub mod ids;
 pub mod model_catalog;
 pub mod notify;
+pub mod project_doc;
 pub mod protocol;
 pub mod rollout;
 pub mod sandbox;

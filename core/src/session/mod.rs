@@ -346,15 +346,16 @@ impl Session {
     pub(crate) fn add_usage(&self, last: &TokenUsage) -> TokenUsage {
         let mut state = self.state();
         state.total_usage.add(last);
-        if last.total_tokens >= self.model.auto_compact_limit {
-            state.compaction_pending = true;
-        }
         let total = state.total_usage;
         let window = self.model.reported_context_window();
         if let Err(err) = state.rollout.record_token_count(&total, last, window) {
             tracing::warn!("failed to write the rollout: {err}");
         }
         total
+    }
+
+    pub(crate) fn request_compaction(&self) {
+        self.state().compaction_pending = true;
     }
 
     pub(crate) fn take_compaction_pending(&self) -> bool {

@@ -273,6 +273,10 @@ async fn sample_once(
             }
             ResponseEvent::Completed { usage, .. } => {
                 report_usage(sess, turn, &usage);
+                // Compaction responses never trigger another compaction.
+                if visible && usage.total_tokens >= sess.model.auto_compact_limit {
+                    sess.request_compaction();
+                }
                 return Ok(sample);
             }
         }

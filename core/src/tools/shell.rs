@@ -14,6 +14,7 @@ use super::patch;
 use crate::apply_patch::extract_heredoc;
 use crate::config::AskForApproval;
 use crate::exec::ExecRequest;
+use crate::exec::OutputSink;
 use crate::protocol::EventMsg;
 use crate::protocol::models::FunctionCallOutput;
 use crate::sandbox::SandboxPolicy;
@@ -145,16 +146,34 @@ pub(super) async fn exec_command(
             cwd,
         },
     );
-    let (tx_delta, rx_delta) = mpsc::unbounded_channel();
-    let forward = forward_deltas(sess, turn, call_id, rx_delta);
+    // The sink outlives this call when the process keeps running as a session; only the
+    // output produced during this call is forwarded as deltas.
+    let (tx_delta, mut rx_delta) = mpsc::unbounded_channel();
     let run = sess.unified_exec.exec_command(
         request,
         yield_time,
-        max_tokens,
-        Some(tx_delta),
-        turn.cancel.clone(),
+        OutputSink::forward_to(tx_delta),
+        &turn.cancel,
     );
-    let (result, ()) = tokio::join!(run, forward);
+    tokio::pin!(run);
+    let emit_delta = |chunk: Vec<u8>| {
+        sess.emit(
+            &turn.sub_id,
+            EventMsg::ExecCommandOutputDelta {
+                call_id: call_id.to_string(),
+                chunk,
+            },
+        );
+    };
+    let result = loop {
+        tokio::select! {
+            result = &mut run => break result,
+            Some(chunk) = rx_delta.recv() => emit_delta(chunk),
+        }
+    };
+    while let Ok(chunk) = rx_delta.try_recv() {
+        emit_delta(chunk);
+    }
     match result {
         Ok(output) => {
             if let Some(exit_code) = output.exit_code {
@@ -203,7 +222,7 @@ pub(super) async fn write_stdin(
     let max_tokens = max_tokens(args.max_output_tokens);
     match sess
         .unified_exec
-        .write_stdin(args.session_id as i32, &args.chars, yield_time, max_tokens)
+        .write_stdin(args.session_id as i32, &args.chars, yield_time)
         .await
     {
         Ok(output) => FunctionCallOutput::Text(output.format_tool_output(max_tokens)),
@@ -219,23 +238,6 @@ fn sandbox_refusal(policy: &SandboxPolicy) -> Option<String> {
             "command not run: this build of codex cannot enforce the `{}` sandbox yet, so commands only run under `danger-full-access`. To run commands unsandboxed, rerun with `--sandbox danger-full-access` (or `-c sandbox_mode=\"danger-full-access\"`).",
             policy.mode().as_str()
         )),
-    }
-}
-
-async fn forward_deltas(
-    sess: &Session,
-    turn: &TurnContext,
-    call_id: &str,
-    mut rx: mpsc::UnboundedReceiver<Vec<u8>>,
-) {
-    while let Some(chunk) = rx.recv().await {
-        sess.emit(
-            &turn.sub_id,
-            EventMsg::ExecCommandOutputDelta {
-                call_id: call_id.to_string(),
-                chunk,
-            },
-        );
     }
 }
 

@@ -1,0 +1,127 @@
+//! One live child as the session manager sees it: a collector task owns the output stream and
+//! the exit status, appends every chunk to a capped buffer (and to the caller's live sink), and
+//! publishes the exit code only after the output written before exit has been drained.
+
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::PoisonError;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::sync::watch;
+
+use super::ExecError;
+use super::ExecRequest;
+use super::capture::CaptureBuffer;
+use super::capture::Captured;
+use super::spawn;
+use super::spawn::ExitFuture;
+use super::unified::OutputSink;
+
+/// How long output is still collected after the child exits. Normally EOF comes at once; a
+/// background grandchild that inherited the pipes or the PTY can hold them open indefinitely.
+const EXIT_DRAIN_GRACE: Duration = Duration::from_millis(100);
+
+pub(crate) struct Process {
+    pgid: i32,
+    stdin: mpsc::UnboundedSender<Vec<u8>>,
+    output: Arc<Mutex<CaptureBuffer>>,
+    exit_code: watch::Receiver<Option<i32>>,
+}
+
+impl Process {
+    pub fn start(request: &ExecRequest, sink: OutputSink) -> Result<Self, ExecError> {
+        let spawned = spawn::spawn(request)?;
+        let output = Arc::new(Mutex::new(CaptureBuffer::default()));
+        let (exit_tx, exit_code) = watch::channel(None);
+        tokio::spawn(collect(
+            spawned.chunks,
+            spawned.exit,
+            Arc::clone(&output),
+            sink,
+            exit_tx,
+        ));
+        Ok(Self {
+            pgid: spawned.pgid,
+            stdin: spawned.stdin,
+            output,
+            exit_code,
+        })
+    }
+
+    pub fn kill(&self) {
+        spawn::kill_group(self.pgid);
+    }
+
+    /// Queues `bytes` for the child's stdin; false when the child no longer accepts input.
+    pub fn write(&self, bytes: &[u8]) -> bool {
+        self.stdin.send(bytes.to_vec()).is_ok()
+    }
+
+    /// Output collected since the previous call.
+    pub fn take_output(&self) -> Captured {
+        self.output
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    /// Waits up to `timeout` for the exit code, which is published only once the output the
+    /// child wrote before exiting is in the buffer.
+    pub async fn wait_exit(&self, timeout: Duration) -> Option<i32> {
+        let mut exit_code = self.exit_code.clone();
+        // A timeout or a vanished collector both leave the latest published value to read.
+        let _ = tokio::time::timeout(timeout, exit_code.wait_for(Option::is_some)).await;
+        *exit_code.borrow()
+    }
+}
+
+async fn collect(
+    mut chunks: mpsc::Receiver<Vec<u8>>,
+    mut exit: ExitFuture,
+    output: Arc<Mutex<CaptureBuffer>>,
+    sink: OutputSink,
+    exit_tx: watch::Sender<Option<i32>>,
+) {
+    let record = |chunk: Vec<u8>| {
+        output
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(&chunk);
+        sink.send(chunk);
+    };
+
+    let mut exited = None;
+    loop {
+        tokio::select! {
+            chunk = chunks.recv() => match chunk {
+                Some(chunk) => record(chunk),
+                None => break,
+            },
+            status = &mut exit => {
+                exited = Some(status);
+                break;
+            }
+        }
+    }
+    let status = match exited {
+        Some(status) => {
+            let drain = async {
+                while let Some(chunk) = chunks.recv().await {
+                    record(chunk);
+                }
+            };
+            let _ = tokio::time::timeout(EXIT_DRAIN_GRACE, drain).await;
+            status
+        }
+        None => exit.await,
+    };
+    let code = match status {
+        Ok(status) => spawn::exit_code(status),
+        Err(err) => {
+            tracing::warn!("waiting for an exec child failed: {err}");
+            -1
+        }
+    };
+    exit_tx.send_replace(Some(code));
+}
