@@ -10,6 +10,7 @@ use std::process::Child;
 use std::process::Command;
 use std::process::ExitStatus;
 use std::process::Stdio;
+use std::thread::JoinHandle;
 use std::time::Duration;
 use std::time::Instant;
 
@@ -34,6 +35,7 @@ const SECOND_ANSWER: &str = r#"{"files":["hello.txt"],"command_output":"hi"}"#;
 
 /// Generous: the script starts two `codex` processes; a hang must still end the test.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
+const POLL_INTERVAL: Duration = Duration::from_millis(50);
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sdk")
@@ -67,35 +69,48 @@ struct ScriptOutput {
 
 /// Runs `child` to completion, killing it after `timeout`.
 fn wait_with_timeout(mut child: Child, timeout: Duration) -> ScriptOutput {
-    let mut stdout_pipe = child.stdout.take().unwrap();
-    let mut stderr_pipe = child.stderr.take().unwrap();
-    let stdout_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        stdout_pipe.read_to_string(&mut text).map(|_| text)
-    });
-    let stderr_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        stderr_pipe.read_to_string(&mut text).map(|_| text)
-    });
+    // Read both pipes while waiting, so a chatty child cannot block on a full pipe.
+    let stdout = read_in_background(child.stdout.take());
+    let stderr = read_in_background(child.stderr.take());
     let deadline = Instant::now() + timeout;
     let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(POLL_INTERVAL),
+            Ok(None) => {
+                let killed = child.kill().and_then(|()| child.wait());
+                panic!(
+                    "two_turns.mjs did not finish within {timeout:?} (kill: {killed:?}); \
+                     stderr:\n{}",
+                    joined(stderr)
+                );
+            }
+            Err(err) => panic!("cannot wait for node: {err}"),
         }
-        if Instant::now() >= deadline {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!(
-                "two_turns.mjs did not finish within {timeout:?}; stderr so far:\n{}",
-                stderr_reader.join().unwrap().unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
     };
     ScriptOutput {
         status,
-        stdout: stdout_reader.join().unwrap().unwrap(),
-        stderr: stderr_reader.join().unwrap().unwrap(),
+        stdout: joined(stdout),
+        stderr: joined(stderr),
+    }
+}
+
+fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let read = pipe.map(|mut pipe| pipe.read_to_end(&mut bytes));
+        let mut text = String::from_utf8_lossy(&bytes).into_owned();
+        if let Some(Err(err)) = read {
+            text.push_str(&format!("\n<cannot read the rest: {err}>"));
+        }
+        text
+    })
+}
+
+fn joined(reader: JoinHandle<String>) -> String {
+    match reader.join() {
+        Ok(text) => text,
+        Err(_) => panic!("a pipe reader thread panicked"),
     }
 }
 
@@ -125,12 +140,18 @@ fn run_script(server: &MockServer, home: &TestCodexHome, workdir: &Path) -> Scri
 }
 
 fn metadata(request: &RecordedRequest) -> Value {
-    let header = request.header("x-codex-turn-metadata").unwrap();
-    serde_json::from_str(header).unwrap()
+    let header = request
+        .header("x-codex-turn-metadata")
+        .unwrap_or_else(|| panic!("no x-codex-turn-metadata header: {:?}", request.headers));
+    serde_json::from_str(header)
+        .unwrap_or_else(|err| panic!("x-codex-turn-metadata is not JSON ({err}): {header}"))
 }
 
 fn input(request: &RecordedRequest) -> Vec<Value> {
-    request.body["input"].as_array().unwrap().clone()
+    match &request.body["input"] {
+        Value::Array(items) => items.clone(),
+        _ => panic!("request body has no input array: {}", request.body),
+    }
 }
 
 #[test]
