@@ -21,7 +21,7 @@ struct MultitoolCli {
 enum Commands {
     /// Run Codex non-interactively.
     #[command(visible_alias = "e")]
-    Exec(codex_exec::Cli),
+    Exec(Box<codex_exec::Cli>),
     /// Manage login (API key).
     Login(login::LoginCommand),
     /// Remove stored authentication credentials.
@@ -31,7 +31,7 @@ enum Commands {
 fn main() {
     let cli = MultitoolCli::parse();
     let code = match cli.command {
-        Commands::Exec(exec_cli) => run_async(codex_exec::run_main(exec_cli)),
+        Commands::Exec(exec_cli) => run_async(codex_exec::run_main(*exec_cli)),
         Commands::Login(command) => login::run_login(command),
         Commands::Logout(command) => login::run_logout(command),
     };

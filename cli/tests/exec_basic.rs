@@ -1,6 +1,8 @@
 //! `codex exec` end to end against a mock Responses server: prompts, stdin rules, output modes,
 //! exit codes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use codex_test_support::MockResponse;
@@ -76,10 +78,7 @@ fn jsonl_output_matches_the_wire_format() {
         last,
         r#"{"type":"turn.completed","usage":{"input_tokens":2000,"cached_input_tokens":400,"cache_write_input_tokens":0,"output_tokens":100,"reasoning_output_tokens":20}}"#
     );
-    assert_eq!(
-        stderr(&output),
-        "Reading additional input from stdin...\n"
-    );
+    assert_eq!(stderr(&output), "Reading additional input from stdin...\n");
 }
 
 #[test]
@@ -97,7 +96,10 @@ fn piped_stdin_is_appended_in_a_stdin_block() {
         user_prompt(&bodies[0]),
         "P\n\n<stdin>\nline one\nline two\n</stdin>"
     );
-    assert_eq!(user_prompt(&bodies[1]), "P\n\n<stdin>\nno newline\n</stdin>");
+    assert_eq!(
+        user_prompt(&bodies[1]),
+        "P\n\n<stdin>\nno newline\n</stdin>"
+    );
 }
 
 #[test]
@@ -226,13 +228,19 @@ fn output_last_message_is_written_without_newline_and_empty_on_failure() {
 
 #[test]
 fn colour_only_when_asked() {
-    let env = TestEnv::new(vec![MockResponse::message("hi"), MockResponse::message("hi")]);
+    let env = TestEnv::new(vec![
+        MockResponse::message("hi"),
+        MockResponse::message("hi"),
+    ]);
     let plain = env.exec(&["hi"]);
     assert!(!stderr(&plain).contains('\u{1b}'));
     let coloured = env.exec(&["--color", "always", "hi"]);
     let err = stderr(&coloured);
     assert!(err.contains("\u{1b}[1mworkdir:\u{1b}[0m"), "{err}");
-    assert!(err.contains("\u{1b}[35m\u{1b}[3mcodex\u{1b}[0m\u{1b}[0m"), "{err}");
+    assert!(
+        err.contains("\u{1b}[35m\u{1b}[3mcodex\u{1b}[0m\u{1b}[0m"),
+        "{err}"
+    );
     assert_eq!(stdout(&coloured), "hi\n");
 }
 

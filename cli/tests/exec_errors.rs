@@ -1,6 +1,8 @@
 //! Failures between codex and the model: both retry layers, Retry-After and "try again in",
 //! error classification and the messages users see, dropped and idle streams.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use codex_test_support::MockResponse;
@@ -47,7 +49,10 @@ fn reconnecting(attempt: u64, max: u64, message: &str) -> Value {
 
 #[test]
 fn a_single_5xx_is_retried_silently() {
-    let env = TestEnv::new(vec![status(502, &[], "bad gateway"), MockResponse::message("ok")]);
+    let env = TestEnv::new(vec![
+        status(502, &[], "bad gateway"),
+        MockResponse::message("ok"),
+    ]);
     let output = env.exec(&["--json", "hi"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(env.bodies().len(), 2);
@@ -86,15 +91,27 @@ fn human_mode_shows_reconnects_without_detail() {
     ]);
     let output = env.exec(&["hi"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stderr(&output).contains("ERROR: Reconnecting... 1/1\n"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("ERROR: Reconnecting... 1/1\n"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(common::stdout(&output), "finally\n");
 }
 
 #[test]
 fn rate_limit_with_retry_after_is_retried_at_the_stream_layer() {
     let env = TestEnv::new(vec![
-        status(429, &[("retry-after", "0"), ("x-request-id", "req_1")], "{}"),
-        status(429, &[("retry-after", "0"), ("x-request-id", "req_2")], "{}"),
+        status(
+            429,
+            &[("retry-after", "0"), ("x-request-id", "req_1")],
+            "{}",
+        ),
+        status(
+            429,
+            &[("retry-after", "0"), ("x-request-id", "req_2")],
+            "{}",
+        ),
     ]);
     let output = env.exec(&["--json", "hi"]);
     assert_eq!(output.status.code(), Some(1));

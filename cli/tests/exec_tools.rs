@@ -1,6 +1,8 @@
 //! Tool round trips through `codex exec`: commands, patches, plans, and the exact tool-output
 //! texts sent back to the model.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use codex_test_support::MockResponse;
@@ -24,9 +26,12 @@ fn normalize_exec_output(text: &str) -> String {
             if line.starts_with("Chunk ID: ") {
                 assert_eq!(line.len(), "Chunk ID: ".len() + 6, "{line}");
                 "Chunk ID: <id>".to_string()
-            } else if let Some(rest) = line.strip_prefix("Wall time: ") {
-                let seconds = rest.strip_suffix(" seconds").unwrap();
-                assert_eq!(seconds.split('.').nth(1).map(str::len), Some(4), "{line}");
+            } else if let Some(seconds) = line
+                .strip_prefix("Wall time: ")
+                .and_then(|rest| rest.strip_suffix(" seconds"))
+                .filter(|seconds| seconds.split('.').nth(1).map(str::len) == Some(4))
+            {
+                assert!(seconds.parse::<f64>().is_ok(), "{line}");
                 "Wall time: <t> seconds".to_string()
             } else {
                 line.to_string()
@@ -73,12 +78,7 @@ fn command_round_trip() {
     );
     assert_eq!(input[call + 1]["type"], "function_call_output");
     assert_eq!(input[call + 1]["call_id"], "call_1");
-    assert!(
-        input[call + 1]["id"]
-            .as_str()
-            .unwrap()
-            .starts_with("fco_")
-    );
+    assert!(input[call + 1]["id"].as_str().unwrap().starts_with("fco_"));
 }
 
 #[test]
@@ -99,7 +99,11 @@ fn failing_command_is_a_completed_turn_with_a_failed_item() {
         json!({"type": "item.completed", "item": {"id": "item_0", "type": "command_execution", "command": "/bin/bash -lc 'echo oops >&2; exit 3'", "aggregated_output": "oops\n", "exit_code": 3, "status": "failed"}})
     );
     let outputs = tool_outputs(&env.bodies()[1]);
-    assert!(outputs[0].contains("Process exited with code 3\n"), "{}", outputs[0]);
+    assert!(
+        outputs[0].contains("Process exited with code 3\n"),
+        "{}",
+        outputs[0]
+    );
 }
 
 #[test]
@@ -219,11 +223,7 @@ fn failing_patches_report_verification_errors_and_change_nothing() {
 fn heredoc_apply_patch_in_exec_command_is_applied_as_a_patch() {
     let cmd = "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: patched.txt\n+via heredoc\n*** End Patch\nEOF\n";
     let env = TestEnv::new(vec![
-        MockResponse::function_call(
-            "call_1",
-            "exec_command",
-            &json!({ "cmd": cmd }).to_string(),
-        ),
+        MockResponse::function_call("call_1", "exec_command", &json!({ "cmd": cmd }).to_string()),
         MockResponse::message("ok"),
     ]);
     let output = env.exec(&[FULL_ACCESS, "--json", "x"]);
@@ -236,7 +236,11 @@ fn heredoc_apply_patch_in_exec_command_is_applied_as_a_patch() {
     );
     let lines = jsonl(&output);
     assert_eq!(lines[2]["item"]["type"], "file_change");
-    assert!(lines.iter().all(|line| line["item"]["type"] != "command_execution"));
+    assert!(
+        lines
+            .iter()
+            .all(|line| line["item"]["type"] != "command_execution")
+    );
 }
 
 #[test]
@@ -300,9 +304,7 @@ fn plans_become_a_todo_list_item() {
     let output = env.exec(&["--json", "x"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let lines = jsonl(&output);
-    let list = |look: bool, fix: bool| {
-        json!([{"text": "look", "completed": look}, {"text": "fix", "completed": fix}])
-    };
+    let list = |look: bool, fix: bool| json!([{"text": "look", "completed": look}, {"text": "fix", "completed": fix}]);
     assert_eq!(
         lines[2..6].to_vec(),
         vec![
@@ -312,7 +314,10 @@ fn plans_become_a_todo_list_item() {
             json!({"type": "item.completed", "item": {"id": "item_0", "type": "todo_list", "items": list(true, false)}}),
         ]
     );
-    assert_eq!(tool_outputs(&env.bodies()[1]), vec!["Plan updated".to_string()]);
+    assert_eq!(
+        tool_outputs(&env.bodies()[1]),
+        vec!["Plan updated".to_string()]
+    );
 }
 
 #[test]
@@ -390,7 +395,10 @@ fn human_output_shows_commands_and_patches() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let err = stderr(&output);
     let cwd = env.cwd();
-    let exec_block = format!("exec\n/bin/bash -lc 'echo hi' in {}\n succeeded in ", cwd.display());
+    let exec_block = format!(
+        "exec\n/bin/bash -lc 'echo hi' in {}\n succeeded in ",
+        cwd.display()
+    );
     assert!(err.contains(&exec_block), "{err}");
     assert!(err.contains("ms:\nhi\n\n"), "{err}");
     assert!(err.contains("apply patch\npatch: completed\n"), "{err}");

@@ -9,6 +9,7 @@ use clap::ValueEnum;
 #[derive(Debug, Parser)]
 #[command(
     name = "codex-cli-exec",
+    display_name = "codex-cli-exec",
     bin_name = "codex exec",
     version,
     about = "Run Codex non-interactively",
@@ -104,8 +105,7 @@ pub struct SharedArgs {
     #[arg(
         long = "dangerously-bypass-approvals-and-sandbox",
         alias = "yolo",
-        global = true,
-        conflicts_with = "full_auto"
+        global = true
     )]
     pub dangerously_bypass_approvals_and_sandbox: bool,
 

@@ -85,6 +85,12 @@ async fn run(cli: Cli) -> Result<i32, String> {
     }
 
     let bypass = shared.dangerously_bypass_approvals_and_sandbox;
+    if bypass && cli.full_auto {
+        eprintln!(
+            "error: the argument '--dangerously-bypass-approvals-and-sandbox' cannot be used with '--full-auto'\n\nFor more information, try '--help'."
+        );
+        return Ok(2);
+    }
     let sandbox_mode = if bypass {
         Some(SandboxMode::DangerFullAccess)
     } else if cli.full_auto {
@@ -263,13 +269,9 @@ fn find_resumed(
 ) -> Result<rollout::ResumedThread, String> {
     let path = match (&target.session_id, target.last) {
         (Some(id), _) => rollout::find_rollout_by_id(codex_home, id),
-        (None, true) => {
-            rollout::find_latest_rollout(codex_home, (!target.all).then_some(cwd))
-        }
+        (None, true) => rollout::find_latest_rollout(codex_home, (!target.all).then_some(cwd)),
         (None, false) => {
-            return Err(
-                "Error: `codex exec resume` needs a session id or --last.".to_string(),
-            );
+            return Err("Error: `codex exec resume` needs a session id or --last.".to_string());
         }
     }
     .map_err(|err| format!("Error: {err}"))?;
@@ -322,8 +324,12 @@ fn read_all_stdin() -> Result<String, String> {
 }
 
 fn read_output_schema(path: &PathBuf) -> Result<serde_json::Value, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| format!("Failed to read output schema file {}: {err}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|err| {
+        format!(
+            "Failed to read output schema file {}: {err}",
+            path.display()
+        )
+    })?;
     serde_json::from_str(&text).map_err(|err| {
         format!(
             "Output schema file {} is not valid JSON: {err}",

@@ -1,7 +1,7 @@
 //! Shared set-up for the binary's integration tests: a mock Responses server, a temporary
 //! CODEX_HOME configured for it, a git work tree to run in, and the hermetic command.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::path::Path;
@@ -33,7 +33,10 @@ impl TestEnv {
     pub fn with_config(responses: Vec<MockResponse>, extra_config: &str) -> Self {
         let server = MockServer::start(responses);
         let home = TestCodexHome::new();
-        home.write_config(&format!("{}\n{extra_config}", mock_provider_config(&server)));
+        home.write_config(&format!(
+            "{}\n{extra_config}",
+            mock_provider_config(&server)
+        ));
         let workdir = tempfile::tempdir().unwrap();
         init_git_repo(workdir.path());
         TestEnv {

@@ -56,7 +56,10 @@ pub fn parse_event(payload: &str) -> Parsed {
         tracing::debug!("ignoring non-JSON SSE payload: {payload}");
         return Parsed::Ignored;
     };
-    let kind = event.get("type").and_then(Value::as_str).unwrap_or_default();
+    let kind = event
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     match kind {
         "response.output_item.done" => match event.get("item") {
             Some(item) => Parsed::Event(ResponseEvent::OutputItemDone(ResponseItem::from_server(
@@ -130,7 +133,10 @@ mod tests {
     #[test]
     fn splits_events_across_chunks() {
         let mut decoder = SseDecoder::default();
-        assert_eq!(decoder.push(b"event: x\ndata: {\"a\""), Vec::<String>::new());
+        assert_eq!(
+            decoder.push(b"event: x\ndata: {\"a\""),
+            Vec::<String>::new()
+        );
         assert_eq!(
             decoder.push(b":1}\n\ndata: two\r\n\r\n"),
             vec!["{\"a\":1}".to_string(), "two".to_string()]

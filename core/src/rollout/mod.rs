@@ -19,8 +19,8 @@ use serde_json::json;
 
 pub use reader::ResumedThread;
 pub use reader::RolloutError;
-pub use reader::find_rollout_by_id;
 pub use reader::find_latest_rollout;
+pub use reader::find_rollout_by_id;
 pub use reader::read_rollout;
 
 use crate::protocol::models::ResponseItem;
@@ -86,7 +86,10 @@ impl RolloutRecorder {
             meta.id
         );
         let path = dir.join(name);
-        let file = OpenOptions::new().create_new(true).append(true).open(&path)?;
+        let file = OpenOptions::new()
+            .create_new(true)
+            .append(true)
+            .open(&path)?;
         let mut recorder = RolloutRecorder {
             file: Some(file),
             path: Some(path),

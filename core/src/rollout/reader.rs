@@ -54,10 +54,7 @@ pub fn find_rollout_by_id(codex_home: &Path, id: &str) -> Result<PathBuf, Rollou
 }
 
 /// The newest rollout, restricted to sessions started in `cwd` unless `cwd` is `None`.
-pub fn find_latest_rollout(
-    codex_home: &Path,
-    cwd: Option<&Path>,
-) -> Result<PathBuf, RolloutError> {
+pub fn find_latest_rollout(codex_home: &Path, cwd: Option<&Path>) -> Result<PathBuf, RolloutError> {
     let mut files = rollout_files(&codex_home.join("sessions"));
     // File names start with the creation time, so name order is age order.
     files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
@@ -229,7 +226,8 @@ mod tests {
     #[test]
     fn round_trips_history_usage_and_compaction() {
         let home = tempfile::tempdir().unwrap();
-        let mut recorder = RolloutRecorder::create(home.path(), &meta("t1", Path::new("/p"))).unwrap();
+        let mut recorder =
+            RolloutRecorder::create(home.path(), &meta("t1", Path::new("/p"))).unwrap();
         recorder.record_item(&user("one")).unwrap();
         let usage = TokenUsage {
             input_tokens: 10,
@@ -265,6 +263,9 @@ mod tests {
     fn unknown_id_is_a_clear_error() {
         let home = tempfile::tempdir().unwrap();
         let err = find_rollout_by_id(home.path(), "nope").unwrap_err();
-        assert!(err.to_string().starts_with("no saved session found with id nope"));
+        assert!(
+            err.to_string()
+                .starts_with("no saved session found with id nope")
+        );
     }
 }

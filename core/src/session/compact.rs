@@ -48,11 +48,7 @@ pub(crate) async fn compact(
         .join("\n");
 
     let mut history = sess.fresh_context_items();
-    history.extend(
-        sess.history()
-            .into_iter()
-            .filter(|item| is_user_prompt(item)),
-    );
+    history.extend(sess.history().into_iter().filter(is_user_prompt));
     let summary_text = format!("{SUMMARY_PREAMBLE}\n{summary}");
     history.push(ResponseItem::message(
         "user",

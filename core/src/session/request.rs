@@ -40,7 +40,14 @@ pub fn build_request(
 ) -> ApiRequest {
     let model = &sess.model;
     let window_id = format!("{}:{window_number}", sess.thread_id);
-    let metadata = turn_metadata(sess, turn, kind, &window_id, window_number, context_window_id);
+    let metadata = turn_metadata(
+        sess,
+        turn,
+        kind,
+        &window_id,
+        window_number,
+        context_window_id,
+    );
 
     let mut input: Vec<Value> = input
         .iter()

@@ -132,7 +132,9 @@ pub(super) async fn run_turn(
         Err(TurnError::Interrupted) => {
             sess.unified_exec.kill_all();
             sess.record_items(&aborted_outputs(&sess.history()));
-            sess.record_event(json!({"type": "turn_aborted", "turn_id": turn_id, "reason": "interrupted"}));
+            sess.record_event(
+                json!({"type": "turn_aborted", "turn_id": turn_id, "reason": "interrupted"}),
+            );
             EventMsg::TurnAborted {
                 turn_id,
                 reason: TurnAbortReason::Interrupted,
@@ -336,9 +338,8 @@ fn announce_item(sess: &Session, turn: &TurnContext, item: &ResponseItem, sample
                 let raw: Vec<&str> = content
                     .iter()
                     .map(|part| match part {
-                        ReasoningContent::ReasoningText { text } | ReasoningContent::Text { text } => {
-                            text.as_str()
-                        }
+                        ReasoningContent::ReasoningText { text }
+                        | ReasoningContent::Text { text } => text.as_str(),
                     })
                     .collect();
                 if !raw.is_empty() {

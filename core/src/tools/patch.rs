@@ -39,7 +39,10 @@ pub(super) async fn apply_patch(
     if let Some(rejection) = sandbox_rejection(sess, &changes) {
         return rejection.to_string();
     }
-    let file_changes: Vec<FileChange> = changes.iter().map(|change| file_change(change, cwd)).collect();
+    let file_changes: Vec<FileChange> = changes
+        .iter()
+        .map(|change| file_change(change, cwd))
+        .collect();
     sess.emit(
         &turn.sub_id,
         EventMsg::PatchApplyBegin {
@@ -94,7 +97,10 @@ fn file_change(change: &PreparedChange, cwd: &Path) -> FileChange {
         PreparedKind::Update { .. } => FileChangeKind::Update,
     };
     FileChange {
-        path: change.move_path.clone().unwrap_or_else(|| change.path.clone()),
+        path: change
+            .move_path
+            .clone()
+            .unwrap_or_else(|| change.path.clone()),
         kind,
         unified_diff: apply_patch::git_diff(change, cwd),
     }

@@ -16,7 +16,11 @@ struct UpdatePlanArgs {
     plan: Vec<PlanItem>,
 }
 
-pub(super) fn update_plan(sess: &Session, turn: &TurnContext, arguments: &str) -> FunctionCallOutput {
+pub(super) fn update_plan(
+    sess: &Session,
+    turn: &TurnContext,
+    arguments: &str,
+) -> FunctionCallOutput {
     let args: UpdatePlanArgs = match parse_arguments("update_plan", arguments) {
         Ok(args) => args,
         Err(message) => return FunctionCallOutput::Text(message),

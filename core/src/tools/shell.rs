@@ -2,7 +2,6 @@
 //! time, and keep it alive as a numbered session when it outlives that. Until the Linux sandbox
 //! lands, commands run only under `danger-full-access`; other policies refuse them clearly.
 
-
 use std::time::Duration;
 use std::time::Instant;
 
@@ -251,4 +250,3 @@ fn max_tokens(value: Option<f64>) -> usize {
         .map(|tokens| tokens.max(1.0) as usize)
         .unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS)
 }
-

@@ -24,9 +24,8 @@ pub(super) fn view_image(sess: &Session, arguments: &str) -> FunctionCallOutput 
             image_url: data_url(&path, &bytes),
             detail: None,
         }]),
-        Err(err) => FunctionCallOutput::Text(format!(
-            "unable to read image at {}: {err}",
-            path.display()
-        )),
+        Err(err) => {
+            FunctionCallOutput::Text(format!("unable to read image at {}: {err}", path.display()))
+        }
     }
 }
