@@ -379,3 +379,73 @@ fn images_become_parts_of_the_user_message() {
         ])
     );
 }
+
+#[test]
+fn cd_add_dir_sandbox_and_thread_source_flags() {
+    let env = TestEnv::new(vec![MockResponse::message("hi")]);
+    std::fs::create_dir(env.path("sub")).unwrap();
+    let extra = tempfile::tempdir().unwrap();
+    let extra_path = extra.path().canonicalize().unwrap();
+    let output = env
+        .codex()
+        .env("TZ", "Etc/UTC")
+        .args([
+            "exec",
+            "-C",
+            "sub",
+            "-s",
+            "workspace-write",
+            "--add-dir",
+            extra_path.to_str().unwrap(),
+            "--thread-source",
+            "automation",
+            "--cyber-access-program",
+            "standard",
+            "hi",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let sub = env.cwd().join("sub");
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!("workdir: {}\n", sub.display())),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "sandbox: workspace-write [workdir, /tmp, $TMPDIR, {}]\n",
+            extra_path.display()
+        )),
+        "{err}"
+    );
+    let request = env.server.requests().remove(0);
+    let metadata: Value =
+        serde_json::from_str(request.header("x-codex-turn-metadata").unwrap()).unwrap();
+    assert_eq!(metadata["thread_source"], "automation");
+    assert_eq!(metadata["sandbox_mode"], "workspace-write");
+    let items = input(&request.body);
+    let env_context = items[2]["content"][0]["text"].as_str().unwrap();
+    assert!(
+        env_context.contains(&format!(
+            "<workspace_roots><root>{}</root><root>{}</root></workspace_roots>",
+            sub.display(),
+            extra_path.display()
+        )),
+        "{env_context}"
+    );
+    assert!(
+        env_context.contains(&format!(
+            "<entry access=\"write\"><path>{}</path></entry><entry access=\"write\"><path>{}</path></entry><entry access=\"write\"><special>:slash_tmp</special></entry>",
+            sub.display(),
+            extra_path.display()
+        )),
+        "{env_context}"
+    );
+    let permissions = items[1]["content"][0]["text"].as_str().unwrap();
+    assert!(permissions.contains("`workspace-write`"), "{permissions}");
+    let rollout = std::fs::read_to_string(&env.home.rollout_files()[0]).unwrap();
+    let meta: Value = serde_json::from_str(rollout.lines().next().unwrap()).unwrap();
+    assert_eq!(meta["payload"]["thread_source"], "automation");
+    assert_eq!(meta["payload"]["cwd"], sub.display().to_string());
+}
