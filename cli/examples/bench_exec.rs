@@ -57,6 +57,8 @@ fn run_once(codex: &PathBuf) -> Sample {
     home.write_config(&mock_provider_config(&server));
     let workdir = tempfile::tempdir().unwrap();
     let started = Instant::now();
+    // Reaped below with wait4, which is what yields the child's rusage.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(codex)
         .env_clear()
         .envs(base_env(home.path()))

@@ -36,13 +36,8 @@ pub struct LogoutCommand {
 }
 
 pub fn run_login(command: LoginCommand) -> i32 {
-    let env = ConfigEnv::from_process();
-    let codex_home = match find_codex_home(&env) {
-        Ok(home) => home,
-        Err(err) => {
-            eprintln!("{err}");
-            return 1;
-        }
+    let Some(codex_home) = codex_home() else {
+        return 1;
     };
     if let Some(LoginAction::Status) = command.action {
         return match auth::login_status(&codex_home) {
@@ -90,13 +85,8 @@ pub fn run_login(command: LoginCommand) -> i32 {
 }
 
 pub fn run_logout(_command: LogoutCommand) -> i32 {
-    let env = ConfigEnv::from_process();
-    let codex_home = match find_codex_home(&env) {
-        Ok(home) => home,
-        Err(err) => {
-            eprintln!("{err}");
-            return 1;
-        }
+    let Some(codex_home) = codex_home() else {
+        return 1;
     };
     match auth::logout(&codex_home) {
         Ok(true) => {
@@ -110,6 +100,17 @@ pub fn run_logout(_command: LogoutCommand) -> i32 {
         Err(err) => {
             eprintln!("Error logging out: {err}");
             1
+        }
+    }
+}
+
+/// `$CODEX_HOME` (or `~/.codex`); the error is printed here.
+fn codex_home() -> Option<std::path::PathBuf> {
+    match find_codex_home(&ConfigEnv::from_process()) {
+        Ok(home) => Some(home),
+        Err(err) => {
+            eprintln!("{err}");
+            None
         }
     }
 }

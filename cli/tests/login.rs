@@ -5,9 +5,7 @@
 
 mod common;
 
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::process::Stdio;
 
 use codex_test_support::MockResponse;
 use common::TestEnv;
@@ -15,21 +13,7 @@ use common::stderr;
 use pretty_assertions::assert_eq;
 
 fn login(env: &TestEnv, key: &str) -> std::process::Output {
-    let mut child = env
-        .codex()
-        .args(["login", "--with-api-key"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(key.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    env.run_with_stdin(&["login", "--with-api-key"], key)
 }
 
 #[test]
@@ -75,16 +59,7 @@ fn builtin_provider_uses_codex_api_key_then_the_stored_login() {
     let base = format!("openai_base_url=\"{}\"", env.server.base_url());
     let run = |extra_env: Option<(&str, &str)>| {
         let mut command = env.codex();
-        command.args([
-            "exec",
-            "-c",
-            "model_provider=\"openai\"",
-            "-c",
-            &base,
-            "-c",
-            "model_providers.openai.supports_websockets=false",
-            "hi",
-        ]);
+        command.args(["exec", "-c", "model_provider=\"openai\"", "-c", &base, "hi"]);
         if let Some((name, value)) = extra_env {
             command.env(name, value);
         }

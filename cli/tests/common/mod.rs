@@ -69,9 +69,15 @@ impl TestEnv {
 
     /// Runs `codex exec ARGS` with `stdin` piped in.
     pub fn exec_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let mut all = vec!["exec"];
+        all.extend_from_slice(args);
+        self.run_with_stdin(&all, stdin)
+    }
+
+    /// Runs `codex ARGS` with `stdin` piped in.
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
         let mut child = self
             .codex()
-            .arg("exec")
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -80,22 +80,11 @@ fn openai_provider(openai_base_url: Option<&str>, env: &ConfigEnv) -> ModelProvi
     .map(|(header, var)| (header.to_string(), var.to_string()))
     .collect();
     ModelProviderInfo {
-        name: "OpenAI".to_string(),
-        base_url,
-        env_key: None,
-        env_key_instructions: None,
-        wire_api: WireApi::Responses,
-        query_params: BTreeMap::new(),
-        http_headers: BTreeMap::new(),
         env_http_headers,
-        request_max_retries: DEFAULT_REQUEST_MAX_RETRIES,
-        stream_max_retries: DEFAULT_STREAM_MAX_RETRIES,
-        stream_idle_timeout_ms: DEFAULT_STREAM_IDLE_TIMEOUT_MS,
         requires_openai_auth: true,
         supports_websockets: true,
-        experimental_bearer_token: None,
-        instructions_placement: InstructionsPlacement::Input,
         is_builtin_openai: true,
+        ..provider_with_defaults("OpenAI".to_string(), base_url)
     }
 }
 
@@ -111,8 +100,13 @@ fn local_provider(local: LocalProvider, env: &ConfigEnv) -> ModelProviderInfo {
             format!("http://localhost:{port}/v1")
         }
     };
+    provider_with_defaults("gpt-oss".to_string(), base_url)
+}
+
+/// A provider with every optional field at its §6 default.
+fn provider_with_defaults(name: String, base_url: String) -> ModelProviderInfo {
     ModelProviderInfo {
-        name: "gpt-oss".to_string(),
+        name,
         base_url,
         env_key: None,
         env_key_instructions: None,
