@@ -30,6 +30,7 @@ enum Commands {
 
 fn main() {
     let cli = MultitoolCli::parse();
+    init_logging();
     let code = match cli.command {
         Commands::Exec(exec_cli) => run_async(codex_exec::run_main(*exec_cli)),
         Commands::Login(command) => login::run_login(command),
@@ -49,4 +50,16 @@ fn run_async<F: std::future::Future<Output = i32>>(future: F) -> i32 {
             1
         }
     }
+}
+
+/// Logs go to stderr, warnings and errors only unless `RUST_LOG` says otherwise: stdout belongs
+/// to the final message or the JSONL stream.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
 }

@@ -400,7 +400,7 @@ fn cd_add_dir_sandbox_and_thread_source_flags() {
             "--thread-source",
             "automation",
             "--cyber-access-program",
-            "standard",
+            "daybreak_blue",
             "hi",
         ])
         .output()

@@ -316,3 +316,41 @@ fn auto_compaction_replaces_the_history_mid_turn() {
         4
     );
 }
+
+#[test]
+fn notify_program_gets_the_turn_as_json() {
+    let env = TestEnv::new(vec![MockResponse::message("Done.")]);
+    let out = env.path("notify.json");
+    let config = format!(
+        "{}\nnotify = [\"/bin/sh\", \"-c\", \"printf '%s' \\\"$1\\\" > {}\", \"sh\"]\n",
+        std::fs::read_to_string(env.home.path().join("config.toml")).unwrap(),
+        out.display()
+    );
+    env.home.write_config(&config);
+    let output = env.exec(&["--json", "Rename foo to bar"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let thread_id = jsonl(&output)[0]["thread_id"].as_str().unwrap().to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let text = loop {
+        if let Ok(text) = std::fs::read_to_string(&out)
+            && !text.is_empty()
+        {
+            break text;
+        }
+        assert!(std::time::Instant::now() < deadline, "notifier never ran");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let payload: Value = serde_json::from_str(&text).unwrap();
+    let turn_id = payload["turn-id"].as_str().unwrap().to_string();
+    assert_eq!(
+        payload,
+        json!({
+            "type": "agent-turn-complete",
+            "thread-id": thread_id,
+            "turn-id": turn_id,
+            "cwd": env.cwd().display().to_string(),
+            "input-messages": ["Rename foo to bar"],
+            "last-assistant-message": "Done.",
+        })
+    );
+}

@@ -157,6 +157,7 @@ pub enum Color {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
 pub enum CyberAccessProgram {
     Standard,
     DaybreakBlue,

@@ -435,12 +435,21 @@ fn installation_id(codex_home: &Path) -> std::io::Result<String> {
     match std::fs::read_to_string(&path) {
         Ok(text) if !text.trim().is_empty() => Ok(text.trim().to_string()),
         _ => {
-            std::fs::create_dir_all(codex_home)?;
+            create_private_dir(codex_home)?;
             let id = uuid::Uuid::new_v4().to_string();
             std::fs::write(&path, &id)?;
             Ok(id)
         }
     }
+}
+
+/// Creates `dir` (and missing parents) readable only by the user, as `~/.codex` must be.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
 }
 
 fn user_agent(options: &SessionOptions, config: &Config) -> String {
