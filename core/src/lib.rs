@@ -2,6 +2,9 @@
 //! `Codex` session and render the `Event`s it emits; everything that talks to the model,
 //! runs tools or touches the session files lives here.
 
+// Core owns no terminal: what users see goes out as events, diagnostics through `tracing`.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod apply_patch;
 pub mod auth;
 pub mod client;

@@ -221,18 +221,15 @@ async fn run(cli: Cli) -> Result<i32, String> {
             }
         };
         let Some(event) = event else { break };
-        match &event.msg {
-            EventMsg::TurnComplete {
-                last_agent_message, ..
-            } => {
-                outcome = Outcome::Completed;
-                last_message = last_agent_message.clone();
-            }
-            EventMsg::TurnFailed { .. } | EventMsg::TurnAborted { .. } => {
-                outcome = Outcome::Failed;
-            }
-            EventMsg::ShutdownComplete => break,
-            _ => {}
+        if event.msg == EventMsg::ShutdownComplete {
+            break;
+        }
+        if let EventMsg::TurnComplete {
+            last_agent_message, ..
+        } = &event.msg
+        {
+            outcome = Outcome::Completed;
+            last_message = last_agent_message.clone();
         }
         if processor.process_event(&event.msg) == CodexStatus::TurnEnded {
             let _ = codex.submit(Op::Shutdown);

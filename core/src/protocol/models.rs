@@ -123,14 +123,13 @@ impl ResponseItem {
     pub fn from_server(value: Value) -> Self {
         let mut item = serde_json::from_value::<ResponseItem>(value.clone())
             .unwrap_or(ResponseItem::Other(value));
-        match &mut item {
-            ResponseItem::Message { status, role, .. } if role == "assistant" => {
-                status.get_or_insert_with(|| "completed".to_string());
-            }
-            ResponseItem::FunctionCall { status, .. } => {
-                status.get_or_insert_with(|| "completed".to_string());
-            }
-            _ => {}
+        if let ResponseItem::Message { status, role, .. } = &mut item
+            && role == "assistant"
+        {
+            status.get_or_insert_with(|| "completed".to_string());
+        }
+        if let ResponseItem::FunctionCall { status, .. } = &mut item {
+            status.get_or_insert_with(|| "completed".to_string());
         }
         item
     }
@@ -147,18 +146,18 @@ impl ResponseItem {
 
     /// Text of an assistant message (output_text parts concatenated).
     pub fn assistant_text(&self) -> Option<String> {
-        match self {
-            ResponseItem::Message { role, content, .. } if role == "assistant" => Some(
-                content
-                    .iter()
-                    .filter_map(|part| match part {
-                        ContentItem::OutputText { text, .. } => Some(text.as_str()),
-                        ContentItem::InputText { .. } | ContentItem::InputImage { .. } => None,
-                    })
-                    .collect(),
-            ),
-            _ => None,
-        }
+        let ResponseItem::Message { role, content, .. } = self else {
+            return None;
+        };
+        (role == "assistant").then(|| {
+            content
+                .iter()
+                .filter_map(|part| match part {
+                    ContentItem::OutputText { text, .. } => Some(text.as_str()),
+                    ContentItem::InputText { .. } | ContentItem::InputImage { .. } => None,
+                })
+                .collect()
+        })
     }
 }
 

@@ -396,34 +396,34 @@ fn announce_item(sess: &Session, turn: &TurnContext, item: &ResponseItem, sample
 
 /// An output for every tool call that has none, so the history stays valid after an interrupt.
 fn aborted_outputs(history: &[ResponseItem]) -> Vec<ResponseItem> {
-    let answered: std::collections::HashSet<&str> = history
-        .iter()
-        .filter_map(|item| match item {
-            ResponseItem::FunctionCallOutput { call_id, .. }
-            | ResponseItem::CustomToolCallOutput { call_id, .. } => Some(call_id.as_str()),
-            _ => None,
-        })
-        .collect();
-    history
-        .iter()
-        .filter_map(|item| match item {
-            ResponseItem::FunctionCall { call_id, .. } if !answered.contains(call_id.as_str()) => {
-                Some(ResponseItem::FunctionCallOutput {
-                    id: ids::prefixed("fco"),
-                    call_id: call_id.clone(),
-                    output: FunctionCallOutput::Text("aborted".to_string()),
-                })
-            }
-            ResponseItem::CustomToolCall { call_id, .. }
-                if !answered.contains(call_id.as_str()) =>
-            {
-                Some(ResponseItem::CustomToolCallOutput {
-                    id: ids::prefixed("ctco"),
-                    call_id: call_id.clone(),
-                    output: "aborted".to_string(),
-                })
-            }
-            _ => None,
-        })
-        .collect()
+    let mut answered = std::collections::HashSet::new();
+    for item in history {
+        if let ResponseItem::FunctionCallOutput { call_id, .. }
+        | ResponseItem::CustomToolCallOutput { call_id, .. } = item
+        {
+            answered.insert(call_id.as_str());
+        }
+    }
+    let mut outputs = Vec::new();
+    for item in history {
+        if let ResponseItem::FunctionCall { call_id, .. } = item
+            && !answered.contains(call_id.as_str())
+        {
+            outputs.push(ResponseItem::FunctionCallOutput {
+                id: ids::prefixed("fco"),
+                call_id: call_id.clone(),
+                output: FunctionCallOutput::Text("aborted".to_string()),
+            });
+        }
+        if let ResponseItem::CustomToolCall { call_id, .. } = item
+            && !answered.contains(call_id.as_str())
+        {
+            outputs.push(ResponseItem::CustomToolCallOutput {
+                id: ids::prefixed("ctco"),
+                call_id: call_id.clone(),
+                output: "aborted".to_string(),
+            });
+        }
+    }
+    outputs
 }
