@@ -405,3 +405,45 @@ fn human_output_shows_commands_and_patches() {
     assert!(err.contains("+++ b/a.txt\n@@ -0,0 +1 @@\n+one\n"), "{err}");
     assert_eq!(common::stdout(&output), "done\n");
 }
+
+#[test]
+fn workspace_write_applies_patches_inside_the_roots_only() {
+    let outside = tempfile::tempdir().unwrap();
+    let outside_file = outside.path().join("escape.txt");
+    let env = TestEnv::new(vec![
+        MockResponse::custom_tool_call(
+            "call_1",
+            "apply_patch",
+            "*** Begin Patch\n*** Add File: inside.txt\n+ok\n*** End Patch",
+        ),
+        MockResponse::custom_tool_call(
+            "call_2",
+            "apply_patch",
+            &format!(
+                "*** Begin Patch\n*** Add File: {}\n+no\n*** End Patch",
+                outside_file.display()
+            ),
+        ),
+        MockResponse::message("done"),
+    ]);
+    // Temp dirs live under /tmp, a writable root unless excluded.
+    let output = env.exec(&[
+        "-s",
+        "workspace-write",
+        "-c",
+        "sandbox_workspace_write.exclude_slash_tmp=true",
+        "x",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(read(&env.path("inside.txt")), "ok\n");
+    assert!(!outside_file.exists());
+    assert_eq!(
+        tool_outputs(&env.bodies()[2]),
+        vec![
+            "Exit code: 0\nWall time: 0 seconds\nOutput:\nSuccess. Updated the following files:\nA inside.txt\n"
+                .to_string(),
+            "patch rejected: writing outside of the project; rejected by user approval settings"
+                .to_string(),
+        ]
+    );
+}

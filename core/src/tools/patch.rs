@@ -17,7 +17,8 @@ use crate::session::TurnContext;
 
 const READ_ONLY_REJECTION: &str =
     "patch rejected: writing is blocked by read-only sandbox; rejected by user approval settings";
-const OUTSIDE_ROOTS_REJECTION: &str = "patch rejected: writing outside of the writable roots is blocked by the sandbox; rejected by user approval settings";
+const OUTSIDE_ROOTS_REJECTION: &str =
+    "patch rejected: writing outside of the project; rejected by user approval settings";
 
 /// Applies `input` (the patch text) in `cwd` and returns the tool output text.
 pub(super) async fn apply_patch(
