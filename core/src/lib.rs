@@ -6,6 +6,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod apply_patch;
+pub mod approval;
 pub mod auth;
 pub mod client;
 pub mod config;
