@@ -3,21 +3,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::HashMap;
+mod common;
 
 use codex_core::Codex;
-use codex_core::Persistence;
-use codex_core::SessionOptions;
-use codex_core::config::ConfigEnv;
-use codex_core::config::ConfigOverrides;
-use codex_core::config::load_config;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::Op;
 use codex_core::protocol::UserInput;
 use codex_test_support::MockResponse;
-use codex_test_support::MockServer;
-use codex_test_support::TestCodexHome;
-use codex_test_support::mock_provider_config;
+use common::TestSession;
 use pretty_assertions::assert_eq;
 use serde_json::Value;
 
@@ -35,40 +28,17 @@ async fn until_turn_end(codex: &mut Codex) -> EventMsg {
 
 #[tokio::test]
 async fn manual_compaction_is_a_standalone_turn() {
-    let server = MockServer::start(vec![
-        MockResponse::message("first answer"),
-        MockResponse::message("THE SUMMARY"),
-        MockResponse::message("second answer"),
-    ]);
-    let home = TestCodexHome::new();
-    home.write_config(&mock_provider_config(&server));
-    let workdir = tempfile::tempdir().unwrap();
-    let env = ConfigEnv {
-        vars: HashMap::from([
-            ("CODEX_HOME".to_string(), home.path().display().to_string()),
-            ("MOCK_API_KEY".to_string(), "test-key".to_string()),
-        ]),
-    };
-    let config = load_config(
-        ConfigOverrides {
-            cwd: Some(workdir.path().to_path_buf()),
-            ..ConfigOverrides::default()
-        },
-        env,
+    let mut session = TestSession::start(
+        vec![
+            MockResponse::message("first answer"),
+            MockResponse::message("THE SUMMARY"),
+            MockResponse::message("second answer"),
+        ],
+        &[],
     )
-    .unwrap();
-    let options = SessionOptions {
-        originator: "codex_test".to_string(),
-        client_name: "codex_test".to_string(),
-        client_version: "0".to_string(),
-        source: "test".to_string(),
-        thread_source: "user".to_string(),
-        turn_trigger: "test".to_string(),
-        persistence: Persistence::Rollout,
-        output_schema: None,
-        resume: None,
-    };
-    let (mut codex, configured) = Codex::spawn(config, options).await.unwrap();
+    .await;
+    let thread_id = session.configured.thread_id.clone();
+    let codex = &mut session.codex;
     let text = |text: &str| {
         vec![UserInput::Text {
             text: text.to_string(),
@@ -81,7 +51,7 @@ async fn manual_compaction_is_a_standalone_turn() {
         })
         .unwrap();
     assert!(matches!(
-        until_turn_end(&mut codex).await,
+        until_turn_end(codex).await,
         EventMsg::TurnComplete { .. }
     ));
     codex.submit(Op::Compact).unwrap();
@@ -106,11 +76,11 @@ async fn manual_compaction_is_a_standalone_turn() {
         })
         .unwrap();
     assert!(matches!(
-        until_turn_end(&mut codex).await,
+        until_turn_end(codex).await,
         EventMsg::TurnComplete { .. }
     ));
 
-    let requests = server.requests();
+    let requests = session.server.requests();
     assert_eq!(requests.len(), 3);
     let metadata: Value =
         serde_json::from_str(requests[1].header("x-codex-turn-metadata").unwrap()).unwrap();
@@ -134,7 +104,7 @@ async fn manual_compaction_is_a_standalone_turn() {
     assert_eq!(texts[5], ("user", "second question"));
     assert_eq!(
         requests[2].header("x-codex-window-id").unwrap(),
-        format!("{}:1", configured.thread_id)
+        format!("{thread_id}:1")
     );
 
     codex.submit(Op::Shutdown).unwrap();

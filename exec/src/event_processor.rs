@@ -36,6 +36,8 @@ impl CodexStatus {
             | EventMsg::Warning { .. }
             | EventMsg::TokenCount { .. }
             | EventMsg::ContextCompacted
+            | EventMsg::ExecApprovalRequest { .. }
+            | EventMsg::ApplyPatchApprovalRequest { .. }
             | EventMsg::ShutdownComplete => CodexStatus::Running,
         }
     }

@@ -203,6 +203,8 @@ impl HumanOutput {
             | EventMsg::ExecCommandOutputDelta { .. }
             | EventMsg::PatchApplyBegin { .. }
             | EventMsg::ContextCompacted
+            | EventMsg::ExecApprovalRequest { .. }
+            | EventMsg::ApplyPatchApprovalRequest { .. }
             | EventMsg::ShutdownComplete => {}
         }
         out

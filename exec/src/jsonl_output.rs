@@ -234,6 +234,8 @@ impl JsonlOutput {
             | EventMsg::AgentMessageDelta { .. }
             | EventMsg::ExecCommandOutputDelta { .. }
             | EventMsg::ContextCompacted
+            | EventMsg::ExecApprovalRequest { .. }
+            | EventMsg::ApplyPatchApprovalRequest { .. }
             | EventMsg::ShutdownComplete => Vec::new(),
         }
     }

@@ -17,6 +17,7 @@ use codex_core::config::load_config;
 use codex_core::model_catalog;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::Op;
+use codex_core::protocol::ReviewDecision;
 use codex_core::protocol::UserInput;
 use codex_core::rollout;
 use codex_core::sandbox::SandboxMode;
@@ -161,6 +162,7 @@ async fn run(cli: Cli) -> Result<i32, String> {
         },
         output_schema,
         resume: resumed,
+        linux_sandbox_exe: std::env::current_exe().ok(),
     };
 
     let mut processor: Box<dyn EventProcessor> = if shared.json {
@@ -223,6 +225,19 @@ async fn run(cli: Cli) -> Result<i32, String> {
         let Some(event) = event else { break };
         if event.msg == EventMsg::ShutdownComplete {
             break;
+        }
+        // Nobody can answer in a headless run: every approval request is denied.
+        if let EventMsg::ExecApprovalRequest { call_id, .. } = &event.msg {
+            let _ = codex.submit(Op::ExecApproval {
+                id: call_id.clone(),
+                decision: ReviewDecision::Denied,
+            });
+        }
+        if let EventMsg::ApplyPatchApprovalRequest { call_id, .. } = &event.msg {
+            let _ = codex.submit(Op::PatchApproval {
+                id: call_id.clone(),
+                decision: ReviewDecision::Denied,
+            });
         }
         if let EventMsg::TurnComplete {
             last_agent_message, ..

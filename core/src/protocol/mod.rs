@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde::Serialize;
 
+pub use crate::approval::ReviewDecision;
 pub use models::TokenUsage;
 
 use crate::config::AskForApproval;
@@ -34,6 +35,10 @@ pub enum Op {
     Interrupt,
     /// Summarise the history into a fresh context window, as a standalone turn.
     Compact,
+    /// The user's answer to an `ExecApprovalRequest` (`id` is the request's call id).
+    ExecApproval { id: String, decision: ReviewDecision },
+    /// The user's answer to an `ApplyPatchApprovalRequest`.
+    PatchApproval { id: String, decision: ReviewDecision },
     /// Stop the session task; `ShutdownComplete` is the last event.
     Shutdown,
 }
@@ -150,6 +155,21 @@ pub enum EventMsg {
         call_id: String,
         success: bool,
         changes: Vec<FileChange>,
+    },
+    /// The session needs the user's decision before running a command; answer with
+    /// `Op::ExecApproval { id: call_id, … }`.
+    ExecApprovalRequest {
+        call_id: String,
+        command: Vec<String>,
+        cwd: PathBuf,
+        reason: Option<String>,
+    },
+    /// The session needs the user's decision before applying a patch; answer with
+    /// `Op::PatchApproval { id: call_id, … }`.
+    ApplyPatchApprovalRequest {
+        call_id: String,
+        changes: Vec<FileChange>,
+        reason: Option<String>,
     },
     PlanUpdate {
         explanation: Option<String>,

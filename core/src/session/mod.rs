@@ -9,17 +9,23 @@ mod turn;
 
 pub(crate) use turn::TurnContext;
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 use std::sync::MutexGuard;
 
 use serde_json::Value;
 use serde_json::json;
 use tokio::sync::mpsc;
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::approval::SessionApprovals;
 use crate::client::ModelClient;
 use crate::config::Config;
 use crate::exec::UnifiedExec;
@@ -29,6 +35,7 @@ use crate::protocol::Event;
 use crate::protocol::EventMsg;
 use crate::protocol::HistoryInitialization;
 use crate::protocol::Op;
+use crate::protocol::ReviewDecision;
 use crate::protocol::SessionConfiguredEvent;
 use crate::protocol::models::ResponseItem;
 use crate::protocol::models::TokenUsage;
@@ -37,6 +44,7 @@ use crate::rollout::ContextWindowMeta;
 use crate::rollout::ResumedThread;
 use crate::rollout::RolloutRecorder;
 use crate::rollout::SessionMeta;
+use crate::sandbox::linux::probe_landlock;
 
 /// How a front end identifies itself and what kind of thread it starts.
 #[derive(Debug, Clone)]
@@ -57,6 +65,9 @@ pub struct SessionOptions {
     pub output_schema: Option<Value>,
     /// Continue this thread instead of starting a new one.
     pub resume: Option<ResumedThread>,
+    /// The `codex` executable, run as `codex-linux-sandbox` to sandbox commands. `None` when
+    /// the front end is not the codex binary: sandboxed commands then fail with a clear error.
+    pub linux_sandbox_exe: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +160,11 @@ pub(crate) struct Session {
     agents_md: Option<String>,
     tx_event: mpsc::UnboundedSender<Event>,
     state: Mutex<State>,
+    /// Approval requests waiting for the user, by call id.
+    pending_approvals: Mutex<HashMap<String, oneshot::Sender<ReviewDecision>>>,
+    approvals: Mutex<SessionApprovals>,
+    /// The "sandbox unavailable" error is shown to the user once per session.
+    sandbox_unavailable_shown: AtomicBool,
 }
 
 impl Session {
@@ -256,6 +272,9 @@ impl Session {
             agents_md,
             tx_event,
             state: Mutex::new(state),
+            pending_approvals: Mutex::new(HashMap::new()),
+            approvals: Mutex::new(SessionApprovals::default()),
+            sandbox_unavailable_shown: AtomicBool::new(false),
         };
         if session.history_initialization == HistoryInitialization::New {
             let items = session.fresh_context_items();
@@ -285,6 +304,77 @@ impl Session {
         self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Emits an approval request and waits for the user's decision. A request nobody can
+    /// answer any more (the session is shutting down) counts as denied.
+    pub(crate) async fn request_approval(
+        &self,
+        sub_id: &str,
+        call_id: &str,
+        request: EventMsg,
+    ) -> ReviewDecision {
+        let (tx, rx) = oneshot::channel();
+        self.pending_approvals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(call_id.to_string(), tx);
+        self.emit(sub_id, request);
+        rx.await.unwrap_or(ReviewDecision::Denied)
+    }
+
+    /// What the user approved for the rest of the session.
+    pub(crate) fn approvals(&self) -> MutexGuard<'_, SessionApprovals> {
+        self.approvals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether the kernel can enforce the sandbox (probed once per process); `Err` is the
+    /// message that explains why not and what to do.
+    pub(crate) fn sandbox_available(&self) -> Result<(), String> {
+        probe_landlock().map(|_| ()).map_err(|err| err.to_string())
+    }
+
+    pub(crate) fn warn_sandbox_unavailable(&self, sub_id: &str, message: &str) {
+        if !self.sandbox_unavailable_shown.swap(true, Ordering::Relaxed) {
+            self.emit(
+                sub_id,
+                EventMsg::Warning {
+                    message: message.to_string(),
+                },
+            );
+        }
+    }
+
+    /// The executable to run as the sandbox helper.
+    pub(crate) fn sandbox_exe(&self) -> Result<&Path, String> {
+        self.options.linux_sandbox_exe.as_deref().ok_or_else(|| {
+            "cannot sandbox the command: this front end did not say where the codex executable is; run commands with --sandbox danger-full-access or use the codex binary".to_string()
+        })
+    }
+
+    /// Forgets requests of a turn that ended without their answer (interrupted or failed).
+    pub(crate) fn clear_pending_approvals(&self) {
+        self.pending_approvals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+    }
+
+    /// Routes a decision to the request waiting for it; unknown ids are ignored.
+    fn resolve_approval(&self, call_id: &str, decision: ReviewDecision) {
+        let waiting = self
+            .pending_approvals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(call_id);
+        match waiting {
+            Some(tx) => {
+                let _ = tx.send(decision);
+            }
+            None => tracing::warn!("ignoring a decision for unknown approval request {call_id}"),
+        }
     }
 
     pub(crate) fn emit(&self, sub_id: &str, msg: EventMsg) {
@@ -398,6 +488,9 @@ async fn submission_loop(sess: Arc<Session>, mut rx_sub: mpsc::UnboundedReceiver
                     cancel.clone(),
                 ));
                 running = Some((cancel, task));
+            }
+            Op::ExecApproval { id, decision } | Op::PatchApproval { id, decision } => {
+                sess.resolve_approval(&id, decision);
             }
             Op::Interrupt => {
                 if let Some((cancel, _)) = &running {

@@ -109,6 +109,7 @@ pub(super) async fn run_turn(
         }
     };
 
+    sess.clear_pending_approvals();
     let msg = match outcome {
         Ok(last_agent_message) => {
             sess.record_event(json!({
@@ -184,6 +185,10 @@ async fn tool_loop(sess: &Session, turn: &TurnContext) -> Result<Option<String>,
         )
         .await;
         sess.record_items(&outputs);
+        // A tool (an aborted approval) may have ended the turn: no further request.
+        if turn.cancel.is_cancelled() {
+            return Err(TurnError::Interrupted);
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! `apply_patch`: parse and verify the patch, check it against the sandbox policy, apply it, and
-//! report it as a file change. Also serves patches intercepted from `apply_patch <<'EOF'`
+//! report it as a file change. Patches go through the §7.7 approval decision; codex applies them
+//! itself, so the writable-roots check here is what keeps them in bounds. Also serves patches intercepted from `apply_patch <<'EOF'`
 //! heredocs in `exec_command`.
 
 use std::path::Path;
@@ -8,17 +9,16 @@ use std::time::Instant;
 use crate::apply_patch;
 use crate::apply_patch::PreparedChange;
 use crate::apply_patch::PreparedKind;
+use crate::approval::PATCH_REJECTED_BY_USER;
+use crate::approval::PatchAssessment;
+use crate::approval::PatchWritability;
+use crate::approval::ReviewDecision;
+use crate::approval::assess_patch;
 use crate::protocol::EventMsg;
 use crate::protocol::FileChange;
 use crate::protocol::FileChangeKind;
-use crate::sandbox::SandboxPolicy;
 use crate::session::Session;
 use crate::session::TurnContext;
-
-const READ_ONLY_REJECTION: &str =
-    "patch rejected: writing is blocked by read-only sandbox; rejected by user approval settings";
-const OUTSIDE_ROOTS_REJECTION: &str =
-    "patch rejected: writing outside of the project; rejected by user approval settings";
 
 /// Applies `input` (the patch text) in `cwd` and returns the tool output text.
 pub(super) async fn apply_patch(
@@ -37,13 +37,13 @@ pub(super) async fn apply_patch(
         Ok(changes) => changes,
         Err(err) => return format!("apply_patch verification failed: {err}"),
     };
-    if let Some(rejection) = sandbox_rejection(sess, &changes) {
-        return rejection.to_string();
-    }
     let file_changes: Vec<FileChange> = changes
         .iter()
         .map(|change| file_change(change, cwd))
         .collect();
+    if let Err(refusal) = approve_patch(sess, turn, call_id, &changes, &file_changes).await {
+        return refusal;
+    }
     sess.emit(
         &turn.sub_id,
         EventMsg::PatchApplyBegin {
@@ -76,17 +76,53 @@ fn format_tenths(seconds: f64) -> String {
     format!("{rounded}")
 }
 
-fn sandbox_rejection(sess: &Session, changes: &[PreparedChange]) -> Option<&'static str> {
-    let policy = &sess.config.sandbox_policy;
-    match policy {
-        SandboxPolicy::DangerFullAccess => None,
-        SandboxPolicy::ReadOnly => Some(READ_ONLY_REJECTION),
-        SandboxPolicy::WorkspaceWrite { .. } => {
-            let tmpdir = sess.config.env.non_blank("TMPDIR").map(Path::new);
-            let all_allowed = apply_patch::affected_paths(changes)
-                .iter()
-                .all(|path| policy.allows_write(path, &sess.config.cwd, tmpdir));
-            (!all_allowed).then_some(OUTSIDE_ROOTS_REJECTION)
+/// The §7.7 decision for this patch; `Err` is the output when it must not be applied.
+async fn approve_patch(
+    sess: &Session,
+    turn: &TurnContext,
+    call_id: &str,
+    changes: &[PreparedChange],
+    file_changes: &[FileChange],
+) -> Result<(), String> {
+    let config = &sess.config;
+    let tmpdir = config.env.non_blank("TMPDIR").map(Path::new);
+    let files = apply_patch::affected_paths(changes);
+    let writability = if files.iter().all(|path| {
+        config
+            .sandbox_policy
+            .allows_write(path, &config.cwd, tmpdir, &config.codex_home)
+    }) {
+        PatchWritability::AllWritable
+    } else {
+        PatchWritability::SomeNotWritable
+    };
+    let assessment = assess_patch(
+        config.approval_policy,
+        &config.sandbox_policy,
+        writability,
+        &files,
+        &sess.approvals(),
+    );
+    let reason = match assessment {
+        PatchAssessment::Apply => return Ok(()),
+        PatchAssessment::Reject { output } => return Err(output),
+        PatchAssessment::Ask { reason } => reason,
+    };
+    let request = EventMsg::ApplyPatchApprovalRequest {
+        call_id: call_id.to_string(),
+        changes: file_changes.to_vec(),
+        reason,
+    };
+    match sess.request_approval(&turn.sub_id, call_id, request).await {
+        ReviewDecision::Approved => Ok(()),
+        ReviewDecision::ApprovedForSession => {
+            sess.approvals().approve_patch_files(&files);
+            Ok(())
+        }
+        ReviewDecision::Denied => Err(PATCH_REJECTED_BY_USER.to_string()),
+        ReviewDecision::Abort => {
+            turn.cancel.cancel();
+            Err(PATCH_REJECTED_BY_USER.to_string())
         }
     }
 }

@@ -1,7 +1,9 @@
 //! `exec_command` and `write_stdin` (unified exec): run a shell command, wait up to its yield
-//! time, and keep it alive as a numbered session when it outlives that. Until the Linux sandbox
-//! lands, commands run only under `danger-full-access`; other policies refuse them clearly.
+//! time, and keep it alive as a numbered session when it outlives that. Every command goes
+//! through the approval decision first and runs under the Linux sandbox helper unless the
+//! policy (or the user) says otherwise.
 
+use std::path::PathBuf;
 use std::time::Duration;
 use std::time::Instant;
 
@@ -11,12 +13,27 @@ use tokio::sync::mpsc;
 use super::parse_arguments;
 use super::patch;
 use crate::apply_patch::extract_heredoc;
+use crate::approval::CommandAssessment;
+use crate::approval::CommandOutcome;
+use crate::approval::EXEC_REJECTED_BY_USER;
+use crate::approval::EscalationRequest;
+use crate::approval::PriorApproval;
+use crate::approval::RetryDecision;
+use crate::approval::ReviewDecision;
+use crate::approval::SANDBOX_UNAVAILABLE_REASON;
+use crate::approval::SandboxType;
+use crate::approval::after_sandbox_failure;
+use crate::approval::assess_command;
+use crate::approval::is_likely_sandbox_denial;
 use crate::config::AskForApproval;
+use crate::exec::ExecOutput;
 use crate::exec::ExecRequest;
 use crate::exec::OutputSink;
 use crate::protocol::EventMsg;
 use crate::protocol::models::FunctionCallOutput;
-use crate::sandbox::SandboxPolicy;
+use crate::sandbox::linux::LINUX_SANDBOX_ARG0;
+use crate::sandbox::linux::linux_sandbox_args;
+use crate::sandbox::sandbox_env;
 use crate::session::Session;
 use crate::session::TurnContext;
 
@@ -36,6 +53,8 @@ enum SandboxPermissions {
 #[derive(Deserialize)]
 struct ExecCommandArgs {
     cmd: String,
+    #[serde(default)]
+    justification: Option<String>,
     #[serde(default)]
     login: Option<bool>,
     #[serde(default)]
@@ -90,30 +109,6 @@ pub(super) async fn exec_command(
         ));
     }
 
-    let approval = sess.config.approval_policy;
-    if args.sandbox_permissions == SandboxPermissions::RequireEscalated
-        && approval != AskForApproval::OnRequest
-    {
-        let policy = match approval {
-            AskForApproval::Untrusted => "UnlessTrusted",
-            AskForApproval::OnFailure => "OnFailure",
-            AskForApproval::OnRequest => "OnRequest",
-            AskForApproval::Never => "Never",
-        };
-        return FunctionCallOutput::Text(format!(
-            "approval policy is {policy}; reject command \u{2014} you should not ask for escalated permissions if the approval policy is {policy}"
-        ));
-    }
-    if let Some(refusal) = sandbox_refusal(&sess.config.sandbox_policy) {
-        sess.emit(
-            &turn.sub_id,
-            EventMsg::Warning {
-                message: refusal.clone(),
-            },
-        );
-        return FunctionCallOutput::Text(refusal);
-    }
-
     let shell = args
         .shell
         .clone()
@@ -124,25 +119,189 @@ pub(super) async fn exec_command(
     } else {
         "-c"
     };
-    let argv = vec![shell, login_flag.to_string(), args.cmd.clone()];
-    let request = ExecRequest {
-        argv: argv.clone(),
-        cwd: cwd.clone(),
-        env: sess
-            .config
-            .shell_environment_policy
-            .build_env(&sess.config.env.vars),
+    let command = Command {
+        argv: vec![shell, login_flag.to_string(), args.cmd.clone()],
+        cwd,
         tty: args.tty.unwrap_or(false),
+        yield_time: clamp_ms(args.yield_time_ms, DEFAULT_YIELD_MS, 250, 30_000),
+        max_tokens: max_tokens(args.max_output_tokens),
     };
-    let yield_time = clamp_ms(args.yield_time_ms, DEFAULT_YIELD_MS, 250, 30_000);
-    let max_tokens = max_tokens(args.max_output_tokens);
+    let escalation = match args.sandbox_permissions {
+        SandboxPermissions::UseDefault => EscalationRequest::None,
+        SandboxPermissions::RequireEscalated => EscalationRequest::Requested {
+            justification: args.justification.clone(),
+        },
+    };
+    match run_with_approvals(sess, turn, call_id, &command, &escalation).await {
+        Ok(text) | Err(text) => FunctionCallOutput::Text(text),
+    }
+}
+
+/// One `exec_command`, resolved: what to run, where, and how to wait for it.
+struct Command {
+    argv: Vec<String>,
+    cwd: PathBuf,
+    tty: bool,
+    yield_time: Duration,
+    max_tokens: usize,
+}
+
+/// The §7.1 decision sequence: assess, maybe ask, run (sandboxed or not), and after a likely
+/// sandbox denial maybe ask again and rerun without the sandbox. `Err` carries a refusal text.
+async fn run_with_approvals(
+    sess: &Session,
+    turn: &TurnContext,
+    call_id: &str,
+    command: &Command,
+    escalation: &EscalationRequest,
+) -> Result<String, String> {
+    let policy = sess.config.approval_policy;
+    let assessment = assess_command(
+        policy,
+        &sess.config.sandbox_policy,
+        &command.argv,
+        escalation,
+        &sess.approvals(),
+    );
+    let (mut sandbox, mut prior) = match assessment {
+        CommandAssessment::Reject { output } => return Err(output),
+        CommandAssessment::Run { sandbox } => (sandbox, PriorApproval::NotApproved),
+        CommandAssessment::Ask {
+            reason,
+            sandbox_if_approved,
+        } => {
+            ask(sess, turn, call_id, command, reason).await?;
+            (sandbox_if_approved, PriorApproval::Approved)
+        }
+    };
+    if sess.approvals().is_command_approved(&command.argv) {
+        prior = PriorApproval::Approved;
+    }
+    if sandbox == SandboxType::LinuxSandbox
+        && let Err(unavailable) = sess.sandbox_available()
+    {
+        match policy {
+            AskForApproval::OnFailure | AskForApproval::Untrusted => {
+                ask(
+                    sess,
+                    turn,
+                    call_id,
+                    command,
+                    Some(SANDBOX_UNAVAILABLE_REASON.to_string()),
+                )
+                .await?;
+                sandbox = SandboxType::None;
+            }
+            AskForApproval::OnRequest | AskForApproval::Never => {
+                sess.warn_sandbox_unavailable(&turn.sub_id, &unavailable);
+                return Err(unavailable);
+            }
+        }
+    }
+
+    let first = run_once(sess, turn, call_id, command, sandbox).await?;
+    let denied = match first.exit_code {
+        Some(exit_code) => is_likely_sandbox_denial(
+            sandbox,
+            CommandOutcome::Exited { exit_code },
+            &String::from_utf8_lossy(&first.output),
+        ),
+        None => false,
+    };
+    if !denied {
+        return Ok(first.format_tool_output(command.max_tokens));
+    }
+    match after_sandbox_failure(policy, prior) {
+        RetryDecision::ReturnOutput => Ok(first.format_tool_output(command.max_tokens)),
+        RetryDecision::RetryUnsandboxed => {
+            let retry = run_once(sess, turn, call_id, command, SandboxType::None).await?;
+            Ok(retry.format_tool_output(command.max_tokens))
+        }
+        RetryDecision::Ask { reason } => {
+            ask(sess, turn, call_id, command, Some(reason)).await?;
+            let retry = run_once(sess, turn, call_id, command, SandboxType::None).await?;
+            Ok(retry.format_tool_output(command.max_tokens))
+        }
+    }
+}
+
+/// Asks the user about `command`; `Err` is the output for a refusal. `Abort` also ends the turn.
+async fn ask(
+    sess: &Session,
+    turn: &TurnContext,
+    call_id: &str,
+    command: &Command,
+    reason: Option<String>,
+) -> Result<(), String> {
+    let request = EventMsg::ExecApprovalRequest {
+        call_id: call_id.to_string(),
+        command: command.argv.clone(),
+        cwd: command.cwd.clone(),
+        reason,
+    };
+    match sess.request_approval(&turn.sub_id, call_id, request).await {
+        ReviewDecision::Approved => Ok(()),
+        ReviewDecision::ApprovedForSession => {
+            sess.approvals().approve_command(&command.argv);
+            Ok(())
+        }
+        ReviewDecision::Denied => Err(EXEC_REJECTED_BY_USER.to_string()),
+        ReviewDecision::Abort => {
+            turn.cancel.cancel();
+            Err(EXEC_REJECTED_BY_USER.to_string())
+        }
+    }
+}
+
+/// Spawns the command once (through the Linux sandbox helper when `sandbox` says so), streams
+/// its output as deltas, and reports its end if it exited within the yield time.
+async fn run_once(
+    sess: &Session,
+    turn: &TurnContext,
+    call_id: &str,
+    command: &Command,
+    sandbox: SandboxType,
+) -> Result<ExecOutput, String> {
+    let mut env = sess
+        .config
+        .shell_environment_policy
+        .build_env(&sess.config.env.vars);
+    let request = match sandbox {
+        SandboxType::None => ExecRequest {
+            argv: command.argv.clone(),
+            cwd: command.cwd.clone(),
+            env,
+            tty: command.tty,
+            arg0: None,
+        },
+        SandboxType::LinuxSandbox => {
+            let exe = sess.sandbox_exe()?;
+            let tmpdir = env.get("TMPDIR").map(PathBuf::from);
+            let policy = sess.config.sandbox_policy.with_resolved_roots(
+                &command.cwd,
+                tmpdir.as_deref(),
+                &sess.config.codex_home,
+            );
+            // Set after the environment policy, so no policy can remove the marker.
+            env.extend(sandbox_env(&policy));
+            let mut argv = vec![exe.display().to_string()];
+            argv.extend(linux_sandbox_args(&policy, &command.cwd, &command.argv));
+            ExecRequest {
+                argv,
+                cwd: command.cwd.clone(),
+                env,
+                tty: command.tty,
+                arg0: Some(LINUX_SANDBOX_ARG0.to_string()),
+            }
+        }
+    };
 
     sess.emit(
         &turn.sub_id,
         EventMsg::ExecCommandBegin {
             call_id: call_id.to_string(),
-            command: argv,
-            cwd,
+            command: command.argv.clone(),
+            cwd: command.cwd.clone(),
         },
     );
     // The sink outlives this call when the process keeps running as a session; only the
@@ -150,7 +309,7 @@ pub(super) async fn exec_command(
     let (tx_delta, mut rx_delta) = mpsc::unbounded_channel();
     let run = sess.unified_exec.exec_command(
         request,
-        yield_time,
+        command.yield_time,
         OutputSink::forward_to(tx_delta),
         &turn.cancel,
     );
@@ -186,7 +345,7 @@ pub(super) async fn exec_command(
                     },
                 );
             }
-            FunctionCallOutput::Text(output.format_tool_output(max_tokens))
+            Ok(output)
         }
         Err(err) => {
             sess.emit(
@@ -198,7 +357,7 @@ pub(super) async fn exec_command(
                     duration: Duration::ZERO,
                 },
             );
-            FunctionCallOutput::Text(format!("exec_command failed: {err}"))
+            Err(format!("exec_command failed: {err}"))
         }
     }
 }
@@ -226,17 +385,6 @@ pub(super) async fn write_stdin(
     {
         Ok(output) => FunctionCallOutput::Text(output.format_tool_output(max_tokens)),
         Err(err) => FunctionCallOutput::Text(format!("write_stdin failed: {err}")),
-    }
-}
-
-/// Why a command cannot run under this policy yet, or `None` when it may run.
-fn sandbox_refusal(policy: &SandboxPolicy) -> Option<String> {
-    match policy {
-        SandboxPolicy::DangerFullAccess => None,
-        SandboxPolicy::ReadOnly | SandboxPolicy::WorkspaceWrite { .. } => Some(format!(
-            "command not run: this build of codex cannot enforce the `{}` sandbox yet, so commands only run under `danger-full-access`. To run commands unsandboxed, rerun with `--sandbox danger-full-access` (or `-c sandbox_mode=\"danger-full-access\"`).",
-            policy.mode().as_str()
-        )),
     }
 }
 
