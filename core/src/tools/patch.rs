@@ -83,9 +83,9 @@ fn sandbox_rejection(sess: &Session, changes: &[PreparedChange]) -> Option<&'sta
         SandboxPolicy::ReadOnly => Some(READ_ONLY_REJECTION),
         SandboxPolicy::WorkspaceWrite { .. } => {
             let tmpdir = sess.config.env.non_blank("TMPDIR").map(Path::new);
-            let all_allowed = apply_patch::affected_paths(changes)
-                .iter()
-                .all(|path| policy.allows_write(path, &sess.config.cwd, tmpdir));
+            let all_allowed = apply_patch::affected_paths(changes).iter().all(|path| {
+                policy.allows_write(path, &sess.config.cwd, tmpdir, &sess.config.codex_home)
+            });
             (!all_allowed).then_some(OUTSIDE_ROOTS_REJECTION)
         }
     }

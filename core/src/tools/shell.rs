@@ -133,6 +133,7 @@ pub(super) async fn exec_command(
             .shell_environment_policy
             .build_env(&sess.config.env.vars),
         tty: args.tty.unwrap_or(false),
+        arg0: None,
     };
     let yield_time = clamp_ms(args.yield_time_ms, DEFAULT_YIELD_MS, 250, 30_000);
     let max_tokens = max_tokens(args.max_output_tokens);
