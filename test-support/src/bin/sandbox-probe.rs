@@ -3,7 +3,6 @@
 //! `sandbox-and-approvals.md` §8 can assert exactly what the kernel allowed. `status` prints the
 //! `NoNewPrivs` and `Seccomp` lines of `/proc/self/status`. Wrong usage exits 2.
 
-use std::io::Read;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -96,12 +95,32 @@ fn open_socket(domain: libc::c_int, kind: libc::c_int) -> std::io::Result<()> {
     Ok(())
 }
 
+/// write(2) on one end, read(2) on the other: the calls tools use on socketpairs (std's
+/// `UnixStream` would use send/recv variants instead).
 fn socketpair_round_trip() -> std::io::Result<()> {
-    let (mut left, mut right) = std::os::unix::net::UnixStream::pair()?;
-    left.write_all(b"ping")?;
+    let mut fds = [0 as libc::c_int; 2];
+    // SAFETY: `fds` has room for the two descriptors.
+    check(unsafe {
+        libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
+            0,
+            fds.as_mut_ptr(),
+        )
+    })?;
+    let message = b"ping";
     let mut buffer = [0u8; 4];
-    right.read_exact(&mut buffer)?;
-    if &buffer == b"ping" {
+    // SAFETY: the buffers are valid for their lengths and the descriptors are ours.
+    let written = unsafe { libc::write(fds[0], message.as_ptr().cast(), message.len()) };
+    // SAFETY: as above.
+    let read = unsafe { libc::read(fds[1], buffer.as_mut_ptr().cast(), buffer.len()) };
+    let result = check(written as i64).and_then(|()| check(read as i64));
+    for fd in fds {
+        // SAFETY: closing our own descriptors.
+        unsafe { libc::close(fd) };
+    }
+    result?;
+    if &buffer == message {
         Ok(())
     } else {
         Err(std::io::Error::from_raw_os_error(libc::EIO))
