@@ -85,6 +85,10 @@ fn spawn_pipes(
     let mut command = tokio::process::Command::new(program);
     if let Some(arg0) = &request.arg0 {
         command.arg0(arg0);
+        // SAFETY: `die_with_parent` only calls prctl, which is async-signal-safe.
+        unsafe {
+            command.pre_exec(die_with_parent);
+        }
     }
     let mut child = command
         .args(args)
@@ -195,6 +199,18 @@ fn spawn_pty(request: &ExecRequest, program: &str) -> Result<Spawned, ExecError>
     })
 }
 
+/// For a helper launch (a child with its own argv[0]): SIGTERM when the thread that spawned it
+/// exits (§4.1 step 1), so a sandboxed command does not outlive a killed codex. Runs between
+/// fork and exec: async-signal-safe calls only.
+fn die_with_parent() -> std::io::Result<()> {
+    // SAFETY: PR_SET_PDEATHSIG takes integer arguments only.
+    #[cfg(target_os = "linux")]
+    if unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) } == -1 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// portable-pty's spawn: the child becomes a session leader (setsid), so its pid is its group.
 fn spawn_pty_command(
     request: &ExecRequest,
@@ -259,7 +275,7 @@ fn spawn_pty_with_arg0(
             if libc::setsid() == -1 || libc::ioctl(0, libc::TIOCSCTTY, 0) == -1 {
                 return Err(std::io::Error::last_os_error());
             }
-            Ok(())
+            die_with_parent()
         });
     }
     command.spawn().map_err(|err| err.to_string())
