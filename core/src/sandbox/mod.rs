@@ -69,13 +69,6 @@ impl SandboxPolicy {
         }
     }
 
-    pub fn has_full_disk_write_access(&self) -> bool {
-        match self {
-            SandboxPolicy::ReadOnly | SandboxPolicy::WorkspaceWrite { .. } => false,
-            SandboxPolicy::DangerFullAccess => true,
-        }
-    }
-
     /// The roots a command in `cwd` may write, in the §3 order (existing `writable_roots`
     /// entries, cwd, `/tmp`, `$TMPDIR`), without the memories directory (see
     /// [`effective_writable_roots`] for the complete list). `tmpdir` is the command's `$TMPDIR`.

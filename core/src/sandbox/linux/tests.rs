@@ -1,5 +1,5 @@
 //! The helper's command line, the §4.5 messages and the probe against the running kernel (the
-//! enforcement itself is proven end to end by `cli/tests/sandbox_linux.rs`).
+//! enforcement itself is proven end to end by `cli/tests/sandbox_linux/`).
 
 use std::path::Path;
 use std::path::PathBuf;
