@@ -16,7 +16,9 @@ fix:
 test:
     ./scripts/test
 
-# Benchmark: one `codex exec --json` turn with 20 sequential commands against a mock server.
+# Benchmarks: one `codex exec --json` turn with 20 sequential commands against a mock server;
+# the per-command cost of the Linux sandbox (`true` bare vs through the helper, median of 200).
 bench:
-    cargo build --release -p codex-cli --bin codex --example bench_exec
+    cargo build --release -p codex-cli --bin codex --example bench_exec --example bench_sandbox
     ./target/release/examples/bench_exec
+    ./target/release/examples/bench_sandbox

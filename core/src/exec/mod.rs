@@ -30,6 +30,12 @@ pub struct ExecRequest {
     pub env: HashMap<String, String>,
     /// Run under a pseudo-terminal instead of pipes (the model's `tty: true`).
     pub tty: bool,
+    /// The child's argv[0] when it must differ from `argv[0]` (the program that is run): the
+    /// sandbox helper is this binary started as `codex-linux-sandbox`. Such a child also gets
+    /// `PR_SET_PDEATHSIG(SIGTERM)`: it is terminated when the spawning thread exits, so spawn
+    /// it from a thread that lives as long as the session (a runtime worker, not the blocking
+    /// pool).
+    pub arg0: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -82,7 +82,15 @@ fn spawn_pipes(
     program: &str,
     args: &[String],
 ) -> Result<Spawned, ExecError> {
-    let mut child = tokio::process::Command::new(program)
+    let mut command = tokio::process::Command::new(program);
+    if let Some(arg0) = &request.arg0 {
+        command.arg0(arg0);
+        // SAFETY: `die_with_parent` only calls prctl, which is async-signal-safe.
+        unsafe {
+            command.pre_exec(die_with_parent);
+        }
+    }
+    let mut child = command
         .args(args)
         .current_dir(&request.cwd)
         .env_clear()
@@ -153,27 +161,13 @@ fn spawn_pty(request: &ExecRequest, program: &str) -> Result<Spawned, ExecError>
         .take_writer()
         .map_err(|err| ExecError::Pty(format!("{err:#}")))?;
 
-    let mut builder = CommandBuilder::from_argv(request.argv.iter().map(OsString::from).collect());
-    builder.env_clear();
-    for (key, value) in &request.env {
-        builder.env(key, value);
-    }
-    builder.cwd(&request.cwd);
-    // portable-pty makes the child a session leader (setsid), so its pid is its group id.
-    let child = pair
-        .slave
-        .spawn_command(builder)
-        .map_err(|err| spawn_error(program, &format!("{err:#}")))?;
+    let child = match &request.arg0 {
+        None => spawn_pty_command(request, &pair),
+        Some(arg0) => spawn_pty_with_arg0(request, &*pair.master, arg0),
+    };
     // Only the child may hold the slave side, or the master never sees EOF after it exits.
     drop(pair.slave);
-    let child: Box<dyn portable_pty::Child> = child;
-    let mut child = match child.downcast::<std::process::Child>() {
-        Ok(child) => child,
-        Err(mut child) => {
-            let _ = child.kill();
-            return Err(spawn_error(program, &"unexpected PTY child type"));
-        }
-    };
+    let mut child = child.map_err(|reason| spawn_error(program, &reason))?;
     let Ok(pgid) = i32::try_from(child.id()) else {
         let _ = child.kill();
         return Err(spawn_error(program, &"the child's pid is out of range"));
@@ -203,6 +197,88 @@ fn spawn_pty(request: &ExecRequest, program: &str) -> Result<Spawned, ExecError>
             })
         }),
     })
+}
+
+/// For a helper launch (a child with its own argv[0]): SIGTERM when the thread that spawned it
+/// exits (§4.1 step 1), so a sandboxed command does not outlive a killed codex. Runs between
+/// fork and exec: async-signal-safe calls only.
+fn die_with_parent() -> std::io::Result<()> {
+    // SAFETY: PR_SET_PDEATHSIG takes integer arguments only.
+    #[cfg(target_os = "linux")]
+    if unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) } == -1 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// portable-pty's spawn: the child becomes a session leader (setsid), so its pid is its group.
+fn spawn_pty_command(
+    request: &ExecRequest,
+    pair: &portable_pty::PtyPair,
+) -> Result<std::process::Child, String> {
+    let mut builder = CommandBuilder::from_argv(request.argv.iter().map(OsString::from).collect());
+    builder.env_clear();
+    for (key, value) in &request.env {
+        builder.env(key, value);
+    }
+    builder.cwd(&request.cwd);
+    let child: Box<dyn portable_pty::Child> = pair
+        .slave
+        .spawn_command(builder)
+        .map_err(|err| format!("{err:#}"))?;
+    match child.downcast::<std::process::Child>() {
+        Ok(child) => Ok(*child),
+        Err(mut child) => {
+            let _ = child.kill();
+            Err("unexpected PTY child type".to_string())
+        }
+    }
+}
+
+/// portable-pty cannot set argv[0], so this spawn opens the terminal's slave side itself and
+/// does what portable-pty does between fork and exec: a new session with the PTY as its
+/// controlling terminal.
+fn spawn_pty_with_arg0(
+    request: &ExecRequest,
+    master: &dyn portable_pty::MasterPty,
+    arg0: &str,
+) -> Result<std::process::Child, String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::process::CommandExt;
+
+    let Some((program, args)) = request.argv.split_first() else {
+        return Err("empty command".to_string());
+    };
+    let tty = master
+        .tty_name()
+        .ok_or_else(|| "the pseudo-terminal has no device name".to_string())?;
+    let slave = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOCTTY)
+        .open(&tty)
+        .map_err(|err| format!("cannot open {}: {err}", tty.display()))?;
+    let stdio = |file: &std::fs::File| file.try_clone().map_err(|err| err.to_string());
+    let mut command = std::process::Command::new(program);
+    command
+        .arg0(arg0)
+        .args(args)
+        .current_dir(&request.cwd)
+        .env_clear()
+        .envs(&request.env)
+        .stdin(stdio(&slave)?)
+        .stdout(stdio(&slave)?)
+        .stderr(slave);
+    // SAFETY: setsid and ioctl are async-signal-safe and touch no memory of the parent.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::setsid() == -1 || libc::ioctl(0, libc::TIOCSCTTY, 0) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            die_with_parent()
+        });
+    }
+    command.spawn().map_err(|err| err.to_string())
 }
 
 fn read_pty(mut reader: Box<dyn Read + Send>, chunks: mpsc::Sender<Vec<u8>>) {

@@ -25,6 +25,7 @@ fn sh(script: &str) -> ExecRequest {
         cwd: PathBuf::from("/"),
         env: HashMap::from([("PATH".to_string(), "/usr/bin:/bin".to_string())]),
         tty: false,
+        arg0: None,
     }
 }
 
@@ -374,6 +375,7 @@ async fn child_environment(tty: bool) -> Vec<String> {
             ("SHELL".to_string(), "/bin/sh".to_string()),
         ]),
         tty,
+        arg0: None,
     };
     let output = run(request, LONG_YIELD).await.unwrap();
     let text = String::from_utf8_lossy(&output.output);
@@ -441,4 +443,22 @@ async fn bad_requests_are_errors() {
         matches!(&missing_program, Err(ExecError::Spawn { program, .. }) if program == "/no/such/program"),
         "{missing_program:?}"
     );
+}
+
+#[tokio::test]
+async fn arg0_renames_the_child_in_pipes_and_under_a_pty() {
+    let script = "tr '\\0' ' ' < /proc/$$/cmdline";
+    for tty in [false, true] {
+        let request = ExecRequest {
+            tty,
+            arg0: Some("renamed-sh".to_string()),
+            ..sh(script)
+        };
+        let output = run(request, LONG_YIELD).await.unwrap();
+        assert_eq!(
+            outcome(&output),
+            (Some(0), None, format!("renamed-sh -c {script} ")),
+            "tty: {tty}"
+        );
+    }
 }
