@@ -447,3 +447,80 @@ fn workspace_write_applies_patches_inside_the_roots_only() {
         ]
     );
 }
+
+#[test]
+fn sandboxed_commands_run_and_writes_outside_the_workspace_are_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("z");
+    let env = TestEnv::new(vec![
+        MockResponse::function_call("call_1", "exec_command", r#"{"cmd":"echo sandboxed"}"#),
+        MockResponse::function_call(
+            "call_2",
+            "exec_command",
+            &json!({ "cmd": format!("touch {}", target.display()) }).to_string(),
+        ),
+        MockResponse::function_call(
+            "call_3",
+            "exec_command",
+            r#"{"cmd":"echo $CODEX_SANDBOX_NETWORK_DISABLED > inside.txt"}"#,
+        ),
+        MockResponse::message("done"),
+    ]);
+    let output = env.exec(&[
+        "--json",
+        "-s",
+        "workspace-write",
+        "-c",
+        "sandbox_workspace_write.exclude_slash_tmp=true",
+        "x",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let bodies = env.bodies();
+    let first = tool_outputs(&bodies[1]);
+    assert!(
+        first[0]
+            .ends_with("Process exited with code 0\nOriginal token count: 3\nOutput:\nsandboxed\n"),
+        "{}",
+        first[0]
+    );
+    let second = &tool_outputs(&bodies[2])[1];
+    assert!(second.contains("Process exited with code 1\n"), "{second}");
+    assert!(
+        second.contains(&format!(
+            "touch: cannot touch '{}': Permission denied",
+            target.display()
+        )),
+        "{second}"
+    );
+    assert!(!target.exists());
+    assert_eq!(read(&env.path("inside.txt")), "1\n");
+    // No approval is ever requested under `never`.
+    assert!(!stderr(&output).contains("approval"));
+}
+
+#[test]
+fn exec_denies_approval_requests_when_a_policy_asks() {
+    let env = TestEnv::new(vec![
+        MockResponse::function_call("call_1", "exec_command", r#"{"cmd":"ls"}"#),
+        MockResponse::function_call("call_2", "exec_command", r#"{"cmd":"touch made.txt"}"#),
+        MockResponse::message("done"),
+    ]);
+    let output = env.exec(&[
+        "-s",
+        "workspace-write",
+        "-c",
+        "approval_policy=\"untrusted\"",
+        "x",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let bodies = env.bodies();
+    // `ls` is known-safe and runs; `touch` needs approval, which exec answers with a denial.
+    assert!(tool_outputs(&bodies[1])[0].contains("Process exited with code 0\n"));
+    assert_eq!(tool_outputs(&bodies[2])[1], "exec command rejected by user");
+    assert!(!env.path("made.txt").exists());
+    assert!(
+        stderr(&output).contains("approval: untrusted\n"),
+        "{}",
+        stderr(&output)
+    );
+}

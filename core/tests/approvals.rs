@@ -119,7 +119,10 @@ async fn workspace_write_never_refuses_writes_outside_without_asking() {
     let target = outside.path().join("z");
     let mut session = TestSession::start(
         vec![
-            exec_call("call_1", json!({"cmd": format!("touch {}", target.display())})),
+            exec_call(
+                "call_1",
+                json!({"cmd": format!("touch {}", target.display())}),
+            ),
             MockResponse::message("blocked"),
         ],
         &["sandbox_mode=\"workspace-write\"", NO_SLASH_TMP],
@@ -137,11 +140,17 @@ async fn workspace_write_never_refuses_writes_outside_without_asking() {
 #[tokio::test]
 async fn on_failure_asks_to_retry_without_the_sandbox() {
     let outside = tempfile::tempdir().unwrap();
-    for (decision, created) in [(ReviewDecision::Approved, true), (ReviewDecision::Denied, false)] {
+    for (decision, created) in [
+        (ReviewDecision::Approved, true),
+        (ReviewDecision::Denied, false),
+    ] {
         let target = outside.path().join(format!("{decision:?}"));
         let mut session = TestSession::start(
             vec![
-                exec_call("call_1", json!({"cmd": format!("touch {}", target.display())})),
+                exec_call(
+                    "call_1",
+                    json!({"cmd": format!("touch {}", target.display())}),
+                ),
                 MockResponse::message("done"),
             ],
             &[
@@ -153,7 +162,10 @@ async fn on_failure_asks_to_retry_without_the_sandbox() {
         .await;
         start_turn(&mut session, "go").await;
         let (call_id, _, reason) = next_request(&mut session).await;
-        assert_eq!(reason.as_deref(), Some("command failed; retry without sandbox?"));
+        assert_eq!(
+            reason.as_deref(),
+            Some("command failed; retry without sandbox?")
+        );
         session
             .codex
             .submit(Op::ExecApproval {
@@ -203,7 +215,11 @@ async fn untrusted_asks_except_for_known_safe_commands_and_remembers_session_app
         })
         .unwrap();
     let events = session.events_until_turn_end().await;
-    assert_eq!(approval_requests(&events), 0, "call_3 was approved for the session");
+    assert_eq!(
+        approval_requests(&events),
+        0,
+        "call_3 was approved for the session"
+    );
     assert!(matches!(events.last(), Some(EventMsg::TurnComplete { .. })));
     assert_eq!(
         std::fs::read_to_string(session.cwd().join("note.txt")).unwrap(),

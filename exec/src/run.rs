@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use codex_core::Codex;
 use codex_core::Persistence;
 use codex_core::SessionOptions;
+use codex_core::approval;
 use codex_core::config::AskForApproval;
 use codex_core::config::ConfigEnv;
 use codex_core::config::ConfigOverrides;
@@ -124,6 +125,9 @@ async fn run(cli: Cli) -> Result<i32, String> {
     let config = load_config(overrides, env.clone()).map_err(|err| err.to_string())?;
     for warning in &config.warnings {
         eprintln!("{warning}");
+    }
+    if config.approval_policy == AskForApproval::OnFailure {
+        eprintln!("{}", approval::on_failure_deprecation_warning());
     }
     if !model_catalog::find_model(&config.model).known {
         eprintln!(

@@ -36,9 +36,15 @@ pub enum Op {
     /// Summarise the history into a fresh context window, as a standalone turn.
     Compact,
     /// The user's answer to an `ExecApprovalRequest` (`id` is the request's call id).
-    ExecApproval { id: String, decision: ReviewDecision },
+    ExecApproval {
+        id: String,
+        decision: ReviewDecision,
+    },
     /// The user's answer to an `ApplyPatchApprovalRequest`.
-    PatchApproval { id: String, decision: ReviewDecision },
+    PatchApproval {
+        id: String,
+        decision: ReviewDecision,
+    },
     /// Stop the session task; `ShutdownComplete` is the last event.
     Shutdown,
 }

@@ -38,14 +38,17 @@ impl TestSession {
             vars: HashMap::from([
                 ("CODEX_HOME".to_string(), home.path().display().to_string()),
                 ("MOCK_API_KEY".to_string(), "test-key".to_string()),
-                ("PATH".to_string(), std::env::var("PATH").unwrap_or_default()),
+                (
+                    "PATH".to_string(),
+                    std::env::var("PATH").unwrap_or_default(),
+                ),
                 ("SHELL".to_string(), "/bin/bash".to_string()),
             ]),
         };
         let config = load_config(
             ConfigOverrides {
                 cwd: Some(workdir.path().to_path_buf()),
-                config_overrides: overrides.iter().map(|o| o.to_string()).collect(),
+                config_overrides: overrides.iter().map(ToString::to_string).collect(),
                 ..ConfigOverrides::default()
             },
             env,
