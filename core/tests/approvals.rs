@@ -9,6 +9,7 @@ mod common;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::Op;
 use codex_core::protocol::ReviewDecision;
+use codex_core::protocol::TurnOverrides;
 use codex_core::protocol::UserInput;
 use codex_test_support::MockResponse;
 use codex_test_support::ev_completed;
@@ -31,6 +32,7 @@ async fn start_turn(session: &mut TestSession, text: &str) {
             items: vec![UserInput::Text {
                 text: text.to_string(),
             }],
+            overrides: TurnOverrides::default(),
         })
         .unwrap();
 }

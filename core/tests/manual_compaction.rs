@@ -8,6 +8,7 @@ mod common;
 use codex_core::Codex;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::Op;
+use codex_core::protocol::TurnOverrides;
 use codex_core::protocol::UserInput;
 use codex_test_support::MockResponse;
 use common::TestSession;
@@ -48,6 +49,7 @@ async fn manual_compaction_is_a_standalone_turn() {
     codex
         .submit(Op::UserTurn {
             items: text("first question"),
+            overrides: TurnOverrides::default(),
         })
         .unwrap();
     assert!(matches!(
@@ -73,6 +75,7 @@ async fn manual_compaction_is_a_standalone_turn() {
     codex
         .submit(Op::UserTurn {
             items: text("second question"),
+            overrides: TurnOverrides::default(),
         })
         .unwrap();
     assert!(matches!(

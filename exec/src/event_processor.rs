@@ -36,6 +36,7 @@ impl CodexStatus {
             | EventMsg::Warning { .. }
             | EventMsg::TokenCount { .. }
             | EventMsg::ContextCompacted
+            | EventMsg::UserMessage { .. }
             | EventMsg::ExecApprovalRequest { .. }
             | EventMsg::ApplyPatchApprovalRequest { .. }
             | EventMsg::ShutdownComplete => CodexStatus::Running,

@@ -203,6 +203,7 @@ impl HumanOutput {
             | EventMsg::ExecCommandOutputDelta { .. }
             | EventMsg::PatchApplyBegin { .. }
             | EventMsg::ContextCompacted
+            | EventMsg::UserMessage { .. }
             | EventMsg::ExecApprovalRequest { .. }
             | EventMsg::ApplyPatchApprovalRequest { .. }
             | EventMsg::ShutdownComplete => {}

@@ -234,6 +234,7 @@ impl JsonlOutput {
             | EventMsg::AgentMessageDelta { .. }
             | EventMsg::ExecCommandOutputDelta { .. }
             | EventMsg::ContextCompacted
+            | EventMsg::UserMessage { .. }
             | EventMsg::ExecApprovalRequest { .. }
             | EventMsg::ApplyPatchApprovalRequest { .. }
             | EventMsg::ShutdownComplete => Vec::new(),

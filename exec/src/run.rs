@@ -19,6 +19,7 @@ use codex_core::model_catalog;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::Op;
 use codex_core::protocol::ReviewDecision;
+use codex_core::protocol::TurnOverrides;
 use codex_core::protocol::UserInput;
 use codex_core::rollout;
 use codex_core::sandbox::SandboxMode;
@@ -164,7 +165,6 @@ async fn run(cli: Cli) -> Result<i32, String> {
         } else {
             Persistence::Rollout
         },
-        output_schema,
         resume: resumed,
         linux_sandbox_exe: std::env::current_exe().ok(),
     };
@@ -207,7 +207,13 @@ async fn run(cli: Cli) -> Result<i32, String> {
         .await
         .map_err(|err| err.to_string())?;
     codex
-        .submit(Op::UserTurn { items })
+        .submit(Op::UserTurn {
+            items,
+            overrides: TurnOverrides {
+                output_schema,
+                ..TurnOverrides::default()
+            },
+        })
         .map_err(|err| err.to_string())?;
 
     // Registered before the turn starts so a SIGINT at any point interrupts it instead of

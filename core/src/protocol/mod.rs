@@ -29,8 +29,15 @@ pub enum UserInput {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
-    /// Run a turn with these inputs, under the session's configuration.
-    UserTurn { items: Vec<UserInput> },
+    /// Run a turn with these inputs. The overrides stick for this and later turns (except
+    /// the output schema, which is for this turn only).
+    UserTurn {
+        items: Vec<UserInput>,
+        overrides: TurnOverrides,
+    },
+    /// Add input to the running turn; the model sees it at its next request. Starts a turn
+    /// when none is running.
+    Steer { items: Vec<UserInput> },
     /// Cancel the running turn: children are killed, `TurnAborted` follows.
     Interrupt,
     /// Summarise the history into a fresh context window, as a standalone turn.
@@ -47,6 +54,19 @@ pub enum Op {
     },
     /// Stop the session task; `ShutdownComplete` is the last event.
     Shutdown,
+}
+
+/// Per-turn changes to the session's settings (`turn/start` params, …).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TurnOverrides {
+    pub cwd: Option<PathBuf>,
+    pub approval_policy: Option<AskForApproval>,
+    pub sandbox_policy: Option<SandboxPolicy>,
+    pub model: Option<String>,
+    pub effort: Option<ReasoningEffort>,
+    pub summary: Option<ReasoningSummaryMode>,
+    /// JSON Schema for this turn's final answer.
+    pub output_schema: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -119,6 +139,11 @@ pub enum EventMsg {
     SessionConfigured(SessionConfiguredEvent),
     TurnStarted {
         turn_id: String,
+    },
+    /// A user message entered the history (the turn's input, or steered input).
+    UserMessage {
+        id: String,
+        items: Vec<UserInput>,
     },
     /// Reasoning summary parts joined with `\n`.
     AgentReasoning {

@@ -47,7 +47,7 @@ pub(crate) async fn compact(
         .collect::<Vec<_>>()
         .join("\n");
 
-    let mut history = sess.fresh_context_items();
+    let mut history = sess.fresh_context_items(&turn.config);
     history.extend(sess.history().into_iter().filter(is_user_prompt));
     let summary_text = format!("{SUMMARY_PREAMBLE}\n{summary}");
     history.push(ResponseItem::message(

@@ -37,6 +37,8 @@ use crate::protocol::HistoryInitialization;
 use crate::protocol::Op;
 use crate::protocol::ReviewDecision;
 use crate::protocol::SessionConfiguredEvent;
+use crate::protocol::TurnOverrides;
+use crate::protocol::UserInput;
 use crate::protocol::models::ResponseItem;
 use crate::protocol::models::TokenUsage;
 use crate::rollout::BaseInstructions;
@@ -61,8 +63,6 @@ pub struct SessionOptions {
     /// `turn_trigger` in the turn metadata (`exec` for exec turns).
     pub turn_trigger: String,
     pub persistence: Persistence,
-    /// JSON Schema the final answer must follow (`--output-schema`).
-    pub output_schema: Option<Value>,
     /// Continue this thread instead of starting a new one.
     pub resume: Option<ResumedThread>,
     /// The `codex` executable, run as `codex-linux-sandbox` to sandbox commands. `None` when
@@ -143,6 +143,10 @@ struct State {
     window_number: u64,
     context_window_id: String,
     compaction_pending: bool,
+    /// The settings turns run with: the config plus the sticky overrides of earlier turns.
+    settings: Config,
+    /// Input steered into the running turn, not yet sent to the model.
+    steered: Vec<Vec<UserInput>>,
 }
 
 pub(crate) struct Session {
@@ -206,6 +210,8 @@ impl Session {
                     window_number: resumed.window_number,
                     context_window_id: resumed.context_window_id,
                     compaction_pending: false,
+                    settings: config.clone(),
+                    steered: Vec::new(),
                 };
                 (
                     resumed.thread_id,
@@ -253,6 +259,8 @@ impl Session {
                     window_number: 0,
                     context_window_id,
                     compaction_pending: false,
+                    settings: config.clone(),
+                    steered: Vec::new(),
                 };
                 (thread_id, base, HistoryInitialization::New, state)
             }
@@ -277,7 +285,7 @@ impl Session {
             sandbox_unavailable_shown: AtomicBool::new(false),
         };
         if session.history_initialization == HistoryInitialization::New {
-            let items = session.fresh_context_items();
+            let items = session.fresh_context_items(&session.config);
             session.record_items(&items);
         }
         Ok(session)
@@ -385,8 +393,49 @@ impl Session {
     }
 
     /// The developer context and environment context of a new context window.
-    fn fresh_context_items(&self) -> Vec<ResponseItem> {
-        context::context_items(&self.config, self.agents_md.as_deref())
+    fn fresh_context_items(&self, config: &Config) -> Vec<ResponseItem> {
+        context::context_items(config, self.agents_md.as_deref())
+    }
+
+    /// Applies a turn's overrides to the sticky settings and returns the turn's effective
+    /// configuration and model.
+    pub(crate) fn settings_for_turn(&self, overrides: &TurnOverrides) -> (Config, EffectiveModel) {
+        let mut state = self.state();
+        let settings = &mut state.settings;
+        if let Some(cwd) = &overrides.cwd {
+            settings.cwd = cwd.clone();
+        }
+        if let Some(policy) = overrides.approval_policy {
+            settings.approval_policy = policy;
+        }
+        if let Some(policy) = &overrides.sandbox_policy {
+            settings.sandbox_policy = policy.clone();
+        }
+        if let Some(model) = &overrides.model {
+            settings.model = model.clone();
+        }
+        if let Some(effort) = overrides.effort {
+            settings.model_reasoning_effort = Some(effort);
+        }
+        if let Some(summary) = overrides.summary {
+            settings.model_reasoning_summary = Some(summary);
+        }
+        let config = settings.clone();
+        let model = EffectiveModel::from_config(&config);
+        (config, model)
+    }
+
+    /// Queues input for the running turn.
+    fn steer(&self, items: Vec<UserInput>) {
+        self.state().steered.push(items);
+    }
+
+    pub(crate) fn take_steered_input(&self) -> Vec<Vec<UserInput>> {
+        std::mem::take(&mut self.state().steered)
+    }
+
+    pub(crate) fn has_steered_input(&self) -> bool {
+        !self.state().steered.is_empty()
     }
 
     /// Appends items to the history and the rollout, in order.
@@ -467,16 +516,33 @@ async fn submission_loop(sess: Arc<Session>, mut rx_sub: mpsc::UnboundedReceiver
     let mut running: Option<(CancellationToken, JoinHandle<()>)> = None;
     while let Some(Submission { id, op }) = rx_sub.recv().await {
         match op {
-            Op::UserTurn { items } => {
+            Op::UserTurn { items, overrides } => {
                 wait_for_turn(&mut running).await;
                 let cancel = CancellationToken::new();
                 let task = tokio::spawn(turn::run_turn(
                     Arc::clone(&sess),
                     id,
-                    turn::TurnWork::User(items),
+                    turn::TurnWork::User(items, overrides),
                     cancel.clone(),
                 ));
                 running = Some((cancel, task));
+            }
+            Op::Steer { items } => {
+                let active = running
+                    .as_ref()
+                    .is_some_and(|(_, task)| !task.is_finished());
+                if active {
+                    sess.steer(items);
+                } else {
+                    let cancel = CancellationToken::new();
+                    let task = tokio::spawn(turn::run_turn(
+                        Arc::clone(&sess),
+                        id,
+                        turn::TurnWork::User(items, TurnOverrides::default()),
+                        cancel.clone(),
+                    ));
+                    running = Some((cancel, task));
+                }
             }
             Op::Compact => {
                 wait_for_turn(&mut running).await;

@@ -6,6 +6,7 @@ use serde_json::Value;
 use serde_json::json;
 
 use super::Session;
+use super::turn::TurnContext;
 use crate::client::ApiRequest;
 use crate::config::InstructionsPlacement;
 use crate::protocol::models::ResponseItem;
@@ -29,20 +30,21 @@ pub struct TurnIds {
     pub started_at_unix_ms: i64,
 }
 
-pub fn build_request(
+pub(crate) fn build_request(
     sess: &Session,
-    turn: &TurnIds,
+    turn_context: &TurnContext,
     kind: RequestKind,
     input: &[ResponseItem],
     window_number: u64,
     context_window_id: &str,
-    api_key: Option<&str>,
 ) -> ApiRequest {
-    let model = &sess.model;
+    let turn = &turn_context.ids;
+    let config = &turn_context.config;
+    let model = &turn_context.model;
     let window_id = format!("{}:{window_number}", sess.thread_id);
     let metadata = turn_metadata(
         sess,
-        turn,
+        turn_context,
         kind,
         &window_id,
         window_number,
@@ -55,7 +57,7 @@ pub fn build_request(
         .collect();
     let instructions_placement = sess.client.provider().instructions_placement;
     let mut body = Map::new();
-    body.insert("model".into(), json!(sess.config.model));
+    body.insert("model".into(), json!(config.model));
     if instructions_placement == InstructionsPlacement::Instructions && !input.is_empty() {
         input.remove(0);
         body.insert("instructions".into(), json!(sess.base_instructions));
@@ -88,7 +90,7 @@ pub fn build_request(
     if let Some(verbosity) = model.verbosity {
         text.insert("verbosity".into(), json!(verbosity.as_str()));
     }
-    if let Some(schema) = &sess.options.output_schema {
+    if let Some(schema) = &turn_context.output_schema {
         text.insert(
             "format".into(),
             json!({
@@ -116,7 +118,7 @@ pub fn build_request(
     );
 
     let mut headers = Vec::new();
-    if let Some(key) = api_key {
+    if let Some(key) = &turn_context.api_key {
         headers.push(("authorization".to_string(), format!("Bearer {key}")));
     }
     headers.extend([
@@ -141,12 +143,13 @@ pub fn build_request(
 
 fn turn_metadata(
     sess: &Session,
-    turn: &TurnIds,
+    turn_context: &TurnContext,
     kind: RequestKind,
     window_id: &str,
     window_number: u64,
     context_window_id: &str,
 ) -> String {
+    let turn = &turn_context.ids;
     let mut meta = Map::new();
     meta.insert("installation_id".into(), json!(sess.installation_id));
     meta.insert("session_id".into(), json!(sess.thread_id));
@@ -171,7 +174,7 @@ fn turn_metadata(
     meta.insert("sandbox".into(), json!("seccomp"));
     meta.insert(
         "sandbox_mode".into(),
-        json!(sess.config.sandbox_policy.mode().as_str()),
+        json!(turn_context.config.sandbox_policy.mode().as_str()),
     );
     meta.insert("auto_review_enabled".into(), json!(false));
     meta.insert("node_repl_auto_review_required".into(), json!(false));
@@ -181,8 +184,8 @@ fn turn_metadata(
         json!(turn.started_at_unix_ms),
     );
     meta.insert("analytics_enabled".into(), json!(true));
-    meta.insert("model".into(), json!(sess.config.model));
-    if let Some(effort) = sess.model.reasoning_effort {
+    meta.insert("model".into(), json!(turn_context.config.model));
+    if let Some(effort) = turn_context.model.reasoning_effort {
         meta.insert("reasoning_effort".into(), json!(effort.as_str()));
     }
     if let RequestKind::Compaction(trigger) = kind {

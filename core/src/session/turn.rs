@@ -18,9 +18,12 @@ use crate::auth::resolve_api_key;
 use crate::client::ApiError;
 use crate::client::ResponseEvent;
 use crate::client::backoff;
+use crate::config::Config;
 use crate::ids;
+use crate::model_catalog::EffectiveModel;
 use crate::protocol::EventMsg;
 use crate::protocol::TurnAbortReason;
+use crate::protocol::TurnOverrides;
 use crate::protocol::UserInput;
 use crate::protocol::models::FunctionCallOutput;
 use crate::protocol::models::ReasoningContent;
@@ -31,7 +34,7 @@ use crate::tools;
 use crate::tools::ToolCall;
 
 pub(super) enum TurnWork {
-    User(Vec<UserInput>),
+    User(Vec<UserInput>, TurnOverrides),
     Compact,
 }
 
@@ -52,7 +55,11 @@ pub(crate) struct TurnContext {
     pub(crate) sub_id: String,
     pub(crate) ids: TurnIds,
     pub(crate) cancel: CancellationToken,
-    api_key: Option<String>,
+    pub(crate) api_key: Option<String>,
+    /// The session's settings with this turn's overrides applied.
+    pub(crate) config: Config,
+    pub(crate) model: EffectiveModel,
+    pub(crate) output_schema: Option<serde_json::Value>,
 }
 
 pub(super) async fn run_turn(
@@ -66,6 +73,11 @@ pub(super) async fn run_turn(
         started_at_unix_ms: chrono::Utc::now().timestamp_millis(),
     };
     let turn_id = ids.turn_id.clone();
+    let overrides = match &work {
+        TurnWork::User(_, overrides) => overrides.clone(),
+        TurnWork::Compact => TurnOverrides::default(),
+    };
+    let (config, model) = sess.settings_for_turn(&overrides);
     sess.emit(
         &sub_id,
         EventMsg::TurnStarted {
@@ -76,11 +88,11 @@ pub(super) async fn run_turn(
         "type": "task_started",
         "turn_id": turn_id,
         "started_at": ids.started_at_unix_ms / 1000,
-        "model_context_window": sess.model.reported_context_window(),
+        "model_context_window": model.reported_context_window(),
     }));
 
     let input_texts = match &work {
-        TurnWork::User(items) => items
+        TurnWork::User(items, _) => items
             .iter()
             .filter_map(|item| match item {
                 UserInput::Text { text } => Some(text.clone()),
@@ -101,6 +113,9 @@ pub(super) async fn run_turn(
                 ids,
                 cancel: cancel.clone(),
                 api_key,
+                config,
+                model,
+                output_schema: overrides.output_schema,
             };
             tokio::select! {
                 outcome = run_work(&sess, &turn, work) => outcome,
@@ -151,10 +166,8 @@ async fn run_work(
     work: TurnWork,
 ) -> Result<Option<String>, TurnError> {
     match work {
-        TurnWork::User(items) => {
-            let message = context::user_message(&items, &sess.config.cwd)
-                .map_err(|err| TurnError::Fatal(err.to_string()))?;
-            sess.record_items(&[message]);
+        TurnWork::User(items, _) => {
+            record_user_input(sess, turn, &items)?;
             tool_loop(sess, turn).await
         }
         TurnWork::Compact => {
@@ -164,9 +177,35 @@ async fn run_work(
     }
 }
 
+/// Adds the user's input to the history as one message and tells the front ends.
+pub(super) fn record_user_input(
+    sess: &Session,
+    turn: &TurnContext,
+    items: &[UserInput],
+) -> Result<(), TurnError> {
+    let message = context::user_message(items, &turn.config.cwd)
+        .map_err(|err| TurnError::Fatal(err.to_string()))?;
+    let id = match &message {
+        ResponseItem::Message { id, .. } => id.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    sess.record_items(&[message]);
+    sess.emit(
+        &turn.sub_id,
+        EventMsg::UserMessage {
+            id,
+            items: items.to_vec(),
+        },
+    );
+    Ok(())
+}
+
 async fn tool_loop(sess: &Session, turn: &TurnContext) -> Result<Option<String>, TurnError> {
     let mut last_agent_message = None;
     loop {
+        for items in sess.take_steered_input() {
+            record_user_input(sess, turn, &items)?;
+        }
         if sess.take_compaction_pending() {
             compact::compact(sess, turn, CompactionTrigger::Auto).await?;
         }
@@ -175,13 +214,17 @@ async fn tool_loop(sess: &Session, turn: &TurnContext) -> Result<Option<String>,
             last_agent_message = Some(message);
         }
         if sample.tool_calls.is_empty() {
+            // Input steered in while the model answered still needs an answer.
+            if sess.has_steered_input() {
+                continue;
+            }
             return Ok(last_agent_message);
         }
         let outputs = tools::run_calls(
             sess,
             turn,
             sample.tool_calls,
-            sess.model.info.parallel_tool_calls,
+            turn.model.info.parallel_tool_calls,
         )
         .await;
         sess.record_items(&outputs);
@@ -213,15 +256,7 @@ pub(crate) async fn sample(
             input.push(compact::compaction_prompt(sess));
         }
         let (window_number, window_id) = sess.window();
-        let request = build_request(
-            sess,
-            &turn.ids,
-            kind,
-            &input,
-            window_number,
-            &window_id,
-            turn.api_key.as_deref(),
-        );
+        let request = build_request(sess, turn, kind, &input, window_number, &window_id);
         match sample_once(sess, turn, kind, &request).await {
             Ok(sample) => return Ok(sample),
             Err(ApiError::Fatal(message)) => return Err(TurnError::Fatal(message)),
@@ -281,7 +316,7 @@ async fn sample_once(
             ResponseEvent::Completed { usage, .. } => {
                 report_usage(sess, turn, &usage);
                 // Compaction responses never trigger another compaction.
-                if visible && usage.total_tokens >= sess.model.auto_compact_limit {
+                if visible && usage.total_tokens >= turn.model.auto_compact_limit {
                     sess.request_compaction();
                 }
                 return Ok(sample);
@@ -300,7 +335,7 @@ fn report_usage(sess: &Session, turn: &TurnContext, last: &TokenUsage) {
         EventMsg::TokenCount {
             total,
             last: *last,
-            model_context_window: Some(sess.model.reported_context_window()),
+            model_context_window: Some(turn.model.reported_context_window()),
         },
     );
 }
@@ -337,7 +372,7 @@ fn announce_item(sess: &Session, turn: &TurnContext, item: &ResponseItem, sample
                     },
                 );
             }
-            if sess.config.show_raw_agent_reasoning
+            if turn.config.show_raw_agent_reasoning
                 && let Some(content) = content
             {
                 let raw: Vec<&str> = content

@@ -62,7 +62,7 @@ async fn dispatch(sess: &Session, turn: &TurnContext, call: ToolCall) -> Respons
                 "exec_command" => shell::exec_command(sess, turn, &call_id, &arguments).await,
                 "write_stdin" => shell::write_stdin(sess, turn, &call_id, &arguments).await,
                 "update_plan" => plan::update_plan(sess, turn, &arguments),
-                "view_image" => view_image::view_image(sess, &arguments),
+                "view_image" => view_image::view_image(turn, &arguments),
                 other => FunctionCallOutput::Text(format!("unsupported call: {other}")),
             };
             ResponseItem::FunctionCallOutput {
@@ -78,7 +78,7 @@ async fn dispatch(sess: &Session, turn: &TurnContext, call: ToolCall) -> Respons
         } => {
             let output = match name.as_str() {
                 "apply_patch" => {
-                    patch::apply_patch(sess, turn, &call_id, &input, &sess.config.cwd).await
+                    patch::apply_patch(sess, turn, &call_id, &input, &turn.config.cwd).await
                 }
                 other => format!("unsupported call: {other}"),
             };

@@ -84,7 +84,7 @@ async fn approve_patch(
     changes: &[PreparedChange],
     file_changes: &[FileChange],
 ) -> Result<(), String> {
-    let config = &sess.config;
+    let config = &turn.config;
     let tmpdir = config.env.non_blank("TMPDIR").map(Path::new);
     let files = apply_patch::affected_paths(changes);
     let writability = if files.iter().all(|path| {

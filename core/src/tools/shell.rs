@@ -93,8 +93,8 @@ pub(super) async fn exec_command(
         Err(message) => return FunctionCallOutput::Text(message),
     };
     let cwd = match &args.workdir {
-        Some(dir) => sess.config.cwd.join(dir),
-        None => sess.config.cwd.clone(),
+        Some(dir) => turn.config.cwd.join(dir),
+        None => turn.config.cwd.clone(),
     };
     if let Some(heredoc) = extract_heredoc(&args.cmd) {
         let started = Instant::now();
@@ -112,7 +112,7 @@ pub(super) async fn exec_command(
     let shell = args
         .shell
         .clone()
-        .or_else(|| sess.config.env.non_blank("SHELL").map(str::to_string))
+        .or_else(|| turn.config.env.non_blank("SHELL").map(str::to_string))
         .unwrap_or_else(|| "/bin/bash".to_string());
     let login_flag = if args.login.unwrap_or(true) {
         "-lc"
@@ -155,10 +155,10 @@ async fn run_with_approvals(
     command: &Command,
     escalation: &EscalationRequest,
 ) -> Result<String, String> {
-    let policy = sess.config.approval_policy;
+    let policy = turn.config.approval_policy;
     let assessment = assess_command(
         policy,
-        &sess.config.sandbox_policy,
+        &turn.config.sandbox_policy,
         &command.argv,
         escalation,
         &sess.approvals(),
@@ -265,7 +265,7 @@ async fn run_once(
     let mut env = sess
         .config
         .shell_environment_policy
-        .build_env(&sess.config.env.vars);
+        .build_env(&turn.config.env.vars);
     let request = match sandbox {
         SandboxType::None => ExecRequest {
             argv: command.argv.clone(),
@@ -277,10 +277,10 @@ async fn run_once(
         SandboxType::LinuxSandbox => {
             let exe = sess.sandbox_exe()?;
             let tmpdir = env.get("TMPDIR").map(PathBuf::from);
-            let policy = sess.config.sandbox_policy.with_resolved_roots(
+            let policy = turn.config.sandbox_policy.with_resolved_roots(
                 &command.cwd,
                 tmpdir.as_deref(),
-                &sess.config.codex_home,
+                &turn.config.codex_home,
             );
             // Set after the environment policy, so no policy can remove the marker.
             env.extend(sandbox_env(&policy));

@@ -62,7 +62,6 @@ impl TestSession {
             thread_source: "user".to_string(),
             turn_trigger: "test".to_string(),
             persistence: Persistence::Rollout,
-            output_schema: None,
             resume: None,
             linux_sandbox_exe: Some(codex_binary()),
         };
