@@ -25,6 +25,9 @@ impl CodexStatus {
             | EventMsg::AgentReasoningDelta { .. }
             | EventMsg::AgentMessage { .. }
             | EventMsg::AgentMessageDelta { .. }
+            | EventMsg::AgentMessageStarted { .. }
+            | EventMsg::AgentReasoningStarted { .. }
+            | EventMsg::ReasoningSummaryPartAdded { .. }
             | EventMsg::ExecCommandBegin { .. }
             | EventMsg::ExecCommandOutputDelta { .. }
             | EventMsg::ExecCommandEnd { .. }

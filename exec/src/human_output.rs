@@ -111,9 +111,9 @@ impl HumanOutput {
         let mut out = String::new();
         match msg {
             EventMsg::SessionConfigured(session) => self.render_header(&mut out, session),
-            EventMsg::AgentReasoning { text } => {
+            EventMsg::AgentReasoning { summary, .. } => {
                 if !self.settings.hide_agent_reasoning {
-                    out = line(&self.paint(Sgr::Dim, text));
+                    out = line(&self.paint(Sgr::Dim, &summary.join("\n")));
                 }
             }
             EventMsg::AgentReasoningRawContent { text } => {
@@ -200,6 +200,9 @@ impl HumanOutput {
             EventMsg::TurnStarted { .. }
             | EventMsg::AgentReasoningDelta { .. }
             | EventMsg::AgentMessageDelta { .. }
+            | EventMsg::AgentMessageStarted { .. }
+            | EventMsg::AgentReasoningStarted { .. }
+            | EventMsg::ReasoningSummaryPartAdded { .. }
             | EventMsg::ExecCommandOutputDelta { .. }
             | EventMsg::PatchApplyBegin { .. }
             | EventMsg::ContextCompacted

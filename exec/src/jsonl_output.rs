@@ -82,11 +82,13 @@ impl JsonlOutput {
                 thread_id: session.thread_id.clone(),
             }],
             EventMsg::TurnStarted { .. } => vec![ThreadEvent::TurnStarted],
-            EventMsg::AgentReasoning { text } => {
+            EventMsg::AgentReasoning { summary, .. } => {
                 if self.settings.hide_agent_reasoning {
                     Vec::new()
                 } else {
-                    self.completed_item(ThreadItemDetails::Reasoning { text: text.clone() })
+                    self.completed_item(ThreadItemDetails::Reasoning {
+                        text: summary.join("\n"),
+                    })
                 }
             }
             EventMsg::AgentMessage { text, .. } => {
@@ -232,6 +234,9 @@ impl JsonlOutput {
             EventMsg::AgentReasoningRawContent { .. }
             | EventMsg::AgentReasoningDelta { .. }
             | EventMsg::AgentMessageDelta { .. }
+            | EventMsg::AgentMessageStarted { .. }
+            | EventMsg::AgentReasoningStarted { .. }
+            | EventMsg::ReasoningSummaryPartAdded { .. }
             | EventMsg::ExecCommandOutputDelta { .. }
             | EventMsg::ContextCompacted
             | EventMsg::UserMessage { .. }

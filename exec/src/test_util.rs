@@ -85,6 +85,7 @@ pub(crate) fn exec_end(call_id: &str, exit_code: i32, output: &str, millis: u64)
 
 pub(crate) fn agent_message(text: &str) -> EventMsg {
     EventMsg::AgentMessage {
+        item_id: "msg_1".to_string(),
         text: text.to_string(),
         phase: None,
     }
@@ -119,7 +120,13 @@ pub(crate) fn example_turn() -> Vec<EventMsg> {
         session_configured(SandboxPolicy::ReadOnly),
         turn_started(),
         EventMsg::AgentReasoning {
-            text: "**Running echo**\n\nI will run echo hi.".to_string(),
+            item_id: "rs_1".to_string(),
+            summary: vec![
+                "**Running echo**
+
+I will run echo hi."
+                    .to_string(),
+            ],
         },
         exec_begin("call_1", "echo hi"),
         EventMsg::ExecCommandOutputDelta {
@@ -129,6 +136,7 @@ pub(crate) fn example_turn() -> Vec<EventMsg> {
         exec_end("call_1", 0, "hi\n", 0),
         token_count(1000, 0, 50, 10),
         EventMsg::AgentMessageDelta {
+            item_id: "msg_1".to_string(),
             delta: "The command".to_string(),
         },
         agent_message("The command printed: hi"),

@@ -24,9 +24,22 @@ use crate::protocol::models::TokenUsage;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResponseEvent {
+    /// An item begins streaming; only its type and id are meaningful yet.
+    OutputItemAdded(ResponseItem),
     OutputItemDone(ResponseItem),
-    OutputTextDelta(String),
-    ReasoningSummaryDelta(String),
+    OutputTextDelta {
+        item_id: String,
+        delta: String,
+    },
+    ReasoningSummaryPartAdded {
+        item_id: String,
+        summary_index: u64,
+    },
+    ReasoningSummaryDelta {
+        item_id: String,
+        summary_index: u64,
+        delta: String,
+    },
     Completed {
         response_id: String,
         usage: TokenUsage,

@@ -67,11 +67,34 @@ pub fn parse_event(payload: &str) -> Parsed {
             ))),
             None => Parsed::Ignored,
         },
+        "response.output_item.added" => match event.get("item") {
+            Some(item) => Parsed::Event(ResponseEvent::OutputItemAdded(ResponseItem::from_server(
+                item.clone(),
+            ))),
+            None => Parsed::Ignored,
+        },
         "response.output_text.delta" => text_field(&event, "delta")
-            .map(|delta| Parsed::Event(ResponseEvent::OutputTextDelta(delta)))
+            .map(|delta| {
+                Parsed::Event(ResponseEvent::OutputTextDelta {
+                    item_id: text_field(&event, "item_id").unwrap_or_default(),
+                    delta,
+                })
+            })
             .unwrap_or(Parsed::Ignored),
+        "response.reasoning_summary_part.added" => {
+            Parsed::Event(ResponseEvent::ReasoningSummaryPartAdded {
+                item_id: text_field(&event, "item_id").unwrap_or_default(),
+                summary_index: summary_index(&event),
+            })
+        }
         "response.reasoning_summary_text.delta" => text_field(&event, "delta")
-            .map(|delta| Parsed::Event(ResponseEvent::ReasoningSummaryDelta(delta)))
+            .map(|delta| {
+                Parsed::Event(ResponseEvent::ReasoningSummaryDelta {
+                    item_id: text_field(&event, "item_id").unwrap_or_default(),
+                    summary_index: summary_index(&event),
+                    delta,
+                })
+            })
             .unwrap_or(Parsed::Ignored),
         "response.completed" => {
             let response = event.get("response");
@@ -107,6 +130,13 @@ pub fn parse_event(payload: &str) -> Parsed {
         }
         _ => Parsed::Ignored,
     }
+}
+
+fn summary_index(event: &Value) -> u64 {
+    event
+        .get("summary_index")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
 }
 
 fn text_field(event: &Value, name: &str) -> Option<String> {

@@ -145,22 +145,39 @@ pub enum EventMsg {
         id: String,
         items: Vec<UserInput>,
     },
-    /// Reasoning summary parts joined with `\n`.
+    /// A reasoning item is being streamed (`response.output_item.added`).
+    AgentReasoningStarted {
+        item_id: String,
+    },
+    ReasoningSummaryPartAdded {
+        item_id: String,
+        summary_index: u64,
+    },
+    /// A completed reasoning item: its summary parts.
     AgentReasoning {
-        text: String,
+        item_id: String,
+        summary: Vec<String>,
     },
     /// Raw reasoning content, shown only with `show_raw_agent_reasoning`.
     AgentReasoningRawContent {
         text: String,
     },
     AgentReasoningDelta {
+        item_id: String,
+        summary_index: u64,
         delta: String,
     },
+    /// An assistant message is being streamed (`response.output_item.added`).
+    AgentMessageStarted {
+        item_id: String,
+    },
     AgentMessage {
+        item_id: String,
         text: String,
         phase: Option<String>,
     },
     AgentMessageDelta {
+        item_id: String,
         delta: String,
     },
     ExecCommandBegin {

@@ -303,14 +303,44 @@ async fn sample_once(
                 }
                 sample.items.push(item);
             }
-            ResponseEvent::OutputTextDelta(delta) => {
+            ResponseEvent::OutputItemAdded(item) => {
                 if visible {
-                    sess.emit(&turn.sub_id, EventMsg::AgentMessageDelta { delta });
+                    announce_item_start(sess, turn, &item);
                 }
             }
-            ResponseEvent::ReasoningSummaryDelta(delta) => {
+            ResponseEvent::OutputTextDelta { item_id, delta } => {
                 if visible {
-                    sess.emit(&turn.sub_id, EventMsg::AgentReasoningDelta { delta });
+                    sess.emit(&turn.sub_id, EventMsg::AgentMessageDelta { item_id, delta });
+                }
+            }
+            ResponseEvent::ReasoningSummaryPartAdded {
+                item_id,
+                summary_index,
+            } => {
+                if visible {
+                    sess.emit(
+                        &turn.sub_id,
+                        EventMsg::ReasoningSummaryPartAdded {
+                            item_id,
+                            summary_index,
+                        },
+                    );
+                }
+            }
+            ResponseEvent::ReasoningSummaryDelta {
+                item_id,
+                summary_index,
+                delta,
+            } => {
+                if visible {
+                    sess.emit(
+                        &turn.sub_id,
+                        EventMsg::AgentReasoningDelta {
+                            item_id,
+                            summary_index,
+                            delta,
+                        },
+                    );
                 }
             }
             ResponseEvent::Completed { usage, .. } => {
@@ -340,15 +370,38 @@ fn report_usage(sess: &Session, turn: &TurnContext, last: &TokenUsage) {
     );
 }
 
+/// Streaming begins: front ends that show items live open one.
+fn announce_item_start(sess: &Session, turn: &TurnContext, item: &ResponseItem) {
+    if let ResponseItem::Message { id, role, .. } = item
+        && role == "assistant"
+    {
+        sess.emit(
+            &turn.sub_id,
+            EventMsg::AgentMessageStarted {
+                item_id: id.clone().unwrap_or_default(),
+            },
+        );
+    }
+    if let ResponseItem::Reasoning { id, .. } = item {
+        sess.emit(
+            &turn.sub_id,
+            EventMsg::AgentReasoningStarted {
+                item_id: id.clone(),
+            },
+        );
+    }
+}
+
 fn announce_item(sess: &Session, turn: &TurnContext, item: &ResponseItem, sample: &mut Sample) {
     let sub_id = &turn.sub_id;
     match item {
-        ResponseItem::Message { phase, .. } => {
+        ResponseItem::Message { id, phase, .. } => {
             if let Some(text) = item.assistant_text() {
                 sample.last_agent_message = Some(text.clone());
                 sess.emit(
                     sub_id,
                     EventMsg::AgentMessage {
+                        item_id: id.clone().unwrap_or_default(),
                         text,
                         phase: phase.clone(),
                     },
@@ -356,19 +409,23 @@ fn announce_item(sess: &Session, turn: &TurnContext, item: &ResponseItem, sample
             }
         }
         ResponseItem::Reasoning {
-            summary, content, ..
+            id,
+            summary,
+            content,
+            ..
         } => {
-            let text: Vec<&str> = summary
+            let summary: Vec<String> = summary
                 .iter()
                 .map(|part| match part {
-                    ReasoningSummary::SummaryText { text } => text.as_str(),
+                    ReasoningSummary::SummaryText { text } => text.clone(),
                 })
                 .collect();
-            if !text.is_empty() {
+            if !summary.is_empty() {
                 sess.emit(
                     sub_id,
                     EventMsg::AgentReasoning {
-                        text: text.join("\n"),
+                        item_id: id.clone(),
+                        summary,
                     },
                 );
             }

@@ -342,7 +342,8 @@ fn sandbox_summaries() {
 fn reasoning_visibility_follows_settings() {
     let events = [
         EventMsg::AgentReasoning {
-            text: "summary".to_string(),
+            item_id: "rs_1".to_string(),
+            summary: vec!["summary".to_string()],
         },
         EventMsg::AgentReasoningRawContent {
             text: "raw".to_string(),

@@ -88,7 +88,8 @@ fn hidden_reasoning_emits_no_item_and_uses_no_id() {
         },
         &[
             EventMsg::AgentReasoning {
-                text: "thinking".to_string(),
+                item_id: "rs_1".to_string(),
+                summary: vec!["thinking".to_string()],
             },
             agent_message("done"),
         ],
