@@ -121,12 +121,7 @@ pub(crate) fn example_turn() -> Vec<EventMsg> {
         turn_started(),
         EventMsg::AgentReasoning {
             item_id: "rs_1".to_string(),
-            summary: vec![
-                "**Running echo**
-
-I will run echo hi."
-                    .to_string(),
-            ],
+            summary: vec!["**Running echo**\n\nI will run echo hi.".to_string()],
         },
         exec_begin("call_1", "echo hi"),
         EventMsg::ExecCommandOutputDelta {
