@@ -23,5 +23,6 @@ pub mod tools;
 
 pub use session::Codex;
 pub use session::CodexError;
+pub use session::InitialHistory;
 pub use session::Persistence;
 pub use session::SessionOptions;

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::path::PathBuf;
 
 use codex_core::Codex;
+use codex_core::InitialHistory;
 use codex_core::Persistence;
 use codex_core::SessionOptions;
 use codex_core::approval;
@@ -165,7 +166,10 @@ async fn run(cli: Cli) -> Result<i32, String> {
         } else {
             Persistence::Rollout
         },
-        resume: resumed,
+        history: match resumed {
+            Some(resumed) => InitialHistory::Resumed(resumed),
+            None => InitialHistory::New,
+        },
         linux_sandbox_exe: std::env::current_exe().ok(),
     };
 

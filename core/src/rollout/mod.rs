@@ -3,6 +3,7 @@
 //! already shown; `resume` rebuilds a thread's history and usage from it.
 
 mod reader;
+pub mod threads;
 
 use std::fs::File;
 use std::fs::OpenOptions;
@@ -40,6 +41,8 @@ pub struct SessionMeta {
     pub model_provider: String,
     pub base_instructions: BaseInstructions,
     pub context_window: ContextWindowMeta,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forked_from_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]

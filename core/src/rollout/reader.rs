@@ -77,7 +77,7 @@ fn session_cwd(path: &Path) -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-fn rollout_files(dir: &Path) -> Vec<PathBuf> {
+pub(super) fn rollout_files(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -211,6 +211,7 @@ mod tests {
             context_window: ContextWindowMeta {
                 window_id: "w0".to_string(),
             },
+            forked_from_id: None,
         }
     }
 
@@ -257,6 +258,72 @@ mod tests {
         assert_eq!(resumed.window_number, 1);
         assert_eq!(resumed.context_window_id, "w1");
         assert_eq!(resumed.next_ordinal, 5);
+    }
+
+    #[test]
+    fn threads_are_listed_archived_and_unarchived() {
+        use crate::rollout::threads;
+        let home = tempfile::tempdir().unwrap();
+        let mut recorder =
+            RolloutRecorder::create(home.path(), &meta("t2", Path::new("/p"))).unwrap();
+        let path = recorder.path().unwrap().to_path_buf();
+        // No user message yet: not listable.
+        assert_eq!(
+            threads::list_threads(home.path(), threads::Archived::No),
+            vec![]
+        );
+        recorder
+            .record_event(
+                serde_json::json!({"type": "task_started", "turn_id": "turn1", "started_at": 5}),
+            )
+            .unwrap();
+        recorder.record_item(&user("hello there")).unwrap();
+        let answer = ResponseItem::Message {
+            status: Some("completed".to_string()),
+            id: Some("msg_a".to_string()),
+            role: "assistant".to_string(),
+            content: vec![ContentItem::OutputText {
+                text: "hi".to_string(),
+                annotations: vec![],
+                logprobs: vec![],
+            }],
+            phase: None,
+        };
+        recorder.record_item(&answer).unwrap();
+        recorder
+            .record_event(serde_json::json!({"type": "task_complete", "turn_id": "turn1"}))
+            .unwrap();
+        threads::append_thread_name(&path, "my thread").unwrap();
+
+        let listed = threads::list_threads(home.path(), threads::Archived::No);
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].id, "t2");
+        assert_eq!(listed[0].preview, "hello there");
+        assert_eq!(listed[0].name.as_deref(), Some("my thread"));
+        let turns = threads::read_turns(&path).unwrap();
+        assert_eq!(turns.len(), 1);
+        assert_eq!(turns[0].status, threads::RecordedTurnStatus::Completed);
+        assert_eq!(turns[0].items.len(), 2);
+        assert_eq!(
+            turns[0].items[1],
+            threads::RecordedItem::AgentMessage {
+                id: "msg_a".to_string(),
+                text: "hi".to_string()
+            }
+        );
+
+        let archived = threads::archive_thread(home.path(), "t2").unwrap();
+        assert!(archived.starts_with(home.path().join("archived_sessions")));
+        assert_eq!(
+            threads::list_threads(home.path(), threads::Archived::No),
+            vec![]
+        );
+        assert_eq!(
+            threads::list_threads(home.path(), threads::Archived::Yes).len(),
+            1
+        );
+        let restored = threads::unarchive_thread(home.path(), "t2").unwrap();
+        assert_eq!(restored, path);
     }
 
     #[test]

@@ -63,11 +63,19 @@ pub struct SessionOptions {
     /// `turn_trigger` in the turn metadata (`exec` for exec turns).
     pub turn_trigger: String,
     pub persistence: Persistence,
-    /// Continue this thread instead of starting a new one.
-    pub resume: Option<ResumedThread>,
+    /// Where the thread's history comes from.
+    pub history: InitialHistory,
     /// The `codex` executable, run as `codex-linux-sandbox` to sandbox commands. `None` when
     /// the front end is not the codex binary: sandboxed commands then fail with a clear error.
     pub linux_sandbox_exe: Option<PathBuf>,
+}
+
+/// A new thread, a thread continued from its rollout, or a copy of one under a new id.
+#[derive(Debug, Clone)]
+pub enum InitialHistory {
+    New,
+    Resumed(ResumedThread),
+    Forked(ResumedThread),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,6 +179,27 @@ pub(crate) struct Session {
     sandbox_unavailable_shown: AtomicBool,
 }
 
+impl State {
+    fn new(
+        history: Vec<ResponseItem>,
+        total_usage: TokenUsage,
+        rollout: RolloutRecorder,
+        (window_number, context_window_id): (u64, String),
+        settings: Config,
+    ) -> Self {
+        State {
+            history,
+            total_usage,
+            rollout,
+            window_number,
+            context_window_id,
+            compaction_pending: false,
+            settings,
+            steered: Vec::new(),
+        }
+    }
+}
+
 impl Session {
     fn new(
         config: Config,
@@ -194,25 +223,44 @@ impl Session {
             }
         };
 
-        let resume = options.resume.take();
-        let (thread_id, base_instructions, history_initialization, state) = match resume {
-            Some(resumed) => {
+        let history = std::mem::replace(&mut options.history, InitialHistory::New);
+        let new_meta = |thread_id: &str,
+                        base: &str,
+                        window_id: &str,
+                        forked_from_id: Option<String>| SessionMeta {
+            id: thread_id.to_string(),
+            session_id: thread_id.to_string(),
+            timestamp: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            cwd: config.cwd.clone(),
+            originator: options.originator.clone(),
+            cli_version: env!("CARGO_PKG_VERSION").to_string(),
+            source: options.source.clone(),
+            thread_source: options.thread_source.clone(),
+            model_provider: config.model_provider_id.clone(),
+            base_instructions: BaseInstructions {
+                text: base.to_string(),
+                provenance: json!({"type": "model", "model": config.model}),
+            },
+            context_window: ContextWindowMeta {
+                window_id: window_id.to_string(),
+            },
+            forked_from_id,
+        };
+        let (thread_id, base_instructions, history_initialization, state) = match history {
+            InitialHistory::Resumed(resumed) => {
                 let rollout = match options.persistence {
                     Persistence::Rollout => {
                         RolloutRecorder::append_to(&resumed.path, resumed.next_ordinal)?
                     }
                     Persistence::Ephemeral => RolloutRecorder::ephemeral(),
                 };
-                let state = State {
-                    history: resumed.history,
-                    total_usage: resumed.total_usage,
+                let state = State::new(
+                    resumed.history,
+                    resumed.total_usage,
                     rollout,
-                    window_number: resumed.window_number,
-                    context_window_id: resumed.context_window_id,
-                    compaction_pending: false,
-                    settings: config.clone(),
-                    steered: Vec::new(),
-                };
+                    (resumed.window_number, resumed.context_window_id),
+                    config.clone(),
+                );
                 (
                     resumed.thread_id,
                     resumed.base_instructions.text,
@@ -220,7 +268,39 @@ impl Session {
                     state,
                 )
             }
-            None => {
+            InitialHistory::Forked(source) => {
+                let thread_id = ids::new_v7();
+                let base = source.base_instructions.text;
+                let mut rollout = match options.persistence {
+                    Persistence::Rollout => RolloutRecorder::create(
+                        &config.codex_home,
+                        &new_meta(
+                            &thread_id,
+                            &base,
+                            &source.context_window_id,
+                            Some(source.thread_id.clone()),
+                        ),
+                    )?,
+                    Persistence::Ephemeral => RolloutRecorder::ephemeral(),
+                };
+                for item in &source.history {
+                    rollout.record_item(item)?;
+                }
+                rollout.record_token_count(
+                    &source.total_usage,
+                    &TokenUsage::default(),
+                    model.reported_context_window(),
+                )?;
+                let state = State::new(
+                    source.history,
+                    source.total_usage,
+                    rollout,
+                    (source.window_number, source.context_window_id),
+                    config.clone(),
+                );
+                (thread_id, base, HistoryInitialization::ColdResume, state)
+            }
+            InitialHistory::New => {
                 let thread_id = ids::new_v7();
                 let base = config
                     .base_instructions
@@ -230,38 +310,17 @@ impl Session {
                 let rollout = match options.persistence {
                     Persistence::Rollout => RolloutRecorder::create(
                         &config.codex_home,
-                        &SessionMeta {
-                            id: thread_id.clone(),
-                            session_id: thread_id.clone(),
-                            timestamp: chrono::Utc::now()
-                                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                            cwd: config.cwd.clone(),
-                            originator: options.originator.clone(),
-                            cli_version: env!("CARGO_PKG_VERSION").to_string(),
-                            source: options.source.clone(),
-                            thread_source: options.thread_source.clone(),
-                            model_provider: config.model_provider_id.clone(),
-                            base_instructions: BaseInstructions {
-                                text: base.clone(),
-                                provenance: json!({"type": "model", "model": config.model}),
-                            },
-                            context_window: ContextWindowMeta {
-                                window_id: context_window_id.clone(),
-                            },
-                        },
+                        &new_meta(&thread_id, &base, &context_window_id, None),
                     )?,
                     Persistence::Ephemeral => RolloutRecorder::ephemeral(),
                 };
-                let state = State {
-                    history: Vec::new(),
-                    total_usage: TokenUsage::default(),
+                let state = State::new(
+                    Vec::new(),
+                    TokenUsage::default(),
                     rollout,
-                    window_number: 0,
-                    context_window_id,
-                    compaction_pending: false,
-                    settings: config.clone(),
-                    steered: Vec::new(),
-                };
+                    (0, context_window_id),
+                    config.clone(),
+                );
                 (thread_id, base, HistoryInitialization::New, state)
             }
         };

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use codex_core::Codex;
+use codex_core::InitialHistory;
 use codex_core::Persistence;
 use codex_core::SessionOptions;
 use codex_core::config::ConfigEnv;
@@ -62,7 +63,7 @@ impl TestSession {
             thread_source: "user".to_string(),
             turn_trigger: "test".to_string(),
             persistence: Persistence::Rollout,
-            resume: None,
+            history: InitialHistory::New,
             linux_sandbox_exe: Some(codex_binary()),
         };
         let (codex, configured) = Codex::spawn(config, options).await.unwrap();
