@@ -210,6 +210,7 @@ impl JsonlOutput {
                 message,
                 attempt,
                 max_attempts,
+                ..
             } => vec![ThreadEvent::Error {
                 message: format!("Reconnecting... {attempt}/{max_attempts} ({message})"),
             }],

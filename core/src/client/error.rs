@@ -13,10 +13,29 @@ pub enum ApiError {
     Retryable {
         message: String,
         delay: Option<Duration>,
+        kind: ErrorKind,
     },
     /// Retrying cannot help; the turn fails with this message.
-    #[error("{0}")]
-    Fatal(String),
+    #[error("{message}")]
+    Fatal { message: String, kind: ErrorKind },
+}
+
+/// What kind of failure it was, for clients that react to it (app-server `codexErrorInfo`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    ContextWindowExceeded,
+    UsageLimitExceeded,
+    ServerOverloaded,
+    InternalServerError,
+    Unauthorized,
+    BadRequest,
+    HttpConnectionFailed,
+    ResponseStreamDisconnected,
+    /// Retries ran out on a status the server kept answering with.
+    ResponseTooManyFailedAttempts {
+        http_status: u16,
+    },
+    Other,
 }
 
 impl ApiError {
@@ -24,6 +43,20 @@ impl ApiError {
         ApiError::Retryable {
             message: format!("stream disconnected before completion: {detail}"),
             delay: None,
+            kind: ErrorKind::ResponseStreamDisconnected,
+        }
+    }
+
+    pub fn fatal(message: impl Into<String>, kind: ErrorKind) -> Self {
+        ApiError::Fatal {
+            message: message.into(),
+            kind,
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ApiError::Retryable { kind, .. } | ApiError::Fatal { kind, .. } => *kind,
         }
     }
 }
@@ -37,12 +70,17 @@ pub const OVERLOADED_MESSAGE: &str = "Selected model is at capacity. Please try 
 /// Maps a `response.failed` error code to what the turn must do.
 pub fn classify_response_failed(code: Option<&str>, message: &str) -> ApiError {
     match code {
-        Some("context_length_exceeded") => ApiError::Fatal(CONTEXT_WINDOW_MESSAGE.to_string()),
-        Some("insufficient_quota") => ApiError::Fatal(QUOTA_MESSAGE.to_string()),
-        Some("server_is_overloaded") => ApiError::Fatal(OVERLOADED_MESSAGE.to_string()),
+        Some("context_length_exceeded") => {
+            ApiError::fatal(CONTEXT_WINDOW_MESSAGE, ErrorKind::ContextWindowExceeded)
+        }
+        Some("insufficient_quota") => ApiError::fatal(QUOTA_MESSAGE, ErrorKind::UsageLimitExceeded),
+        Some("server_is_overloaded") => {
+            ApiError::fatal(OVERLOADED_MESSAGE, ErrorKind::ServerOverloaded)
+        }
         Some("rate_limit_exceeded") => ApiError::Retryable {
             message: format!("rate limit exceeded: {message}"),
             delay: parse_try_again_in(message),
+            kind: ErrorKind::ResponseTooManyFailedAttempts { http_status: 429 },
         },
         _ => ApiError::disconnected(message),
     }
@@ -118,20 +156,22 @@ mod tests {
     fn classifies_failed_codes() {
         assert_eq!(
             classify_response_failed(Some("insufficient_quota"), "x"),
-            ApiError::Fatal(QUOTA_MESSAGE.to_string())
+            ApiError::fatal(QUOTA_MESSAGE, ErrorKind::UsageLimitExceeded)
         );
         assert_eq!(
             classify_response_failed(Some("server_error"), "boom"),
             ApiError::Retryable {
                 message: "stream disconnected before completion: boom".to_string(),
-                delay: None
+                delay: None,
+                kind: ErrorKind::ResponseStreamDisconnected,
             }
         );
         assert_eq!(
             classify_response_failed(Some("rate_limit_exceeded"), "try again in 0.5s"),
             ApiError::Retryable {
                 message: "rate limit exceeded: try again in 0.5s".to_string(),
-                delay: Some(Duration::from_millis(500))
+                delay: Some(Duration::from_millis(500)),
+                kind: ErrorKind::ResponseTooManyFailedAttempts { http_status: 429 },
             }
         );
     }

@@ -14,6 +14,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 pub use error::ApiError;
+pub use error::ErrorKind;
 pub use error::backoff;
 pub use error::parse_try_again_in;
 
@@ -68,7 +69,12 @@ impl ModelClient {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(30))
             .build()
-            .map_err(|err| ApiError::Fatal(format!("failed to build the HTTP client: {err}")))?;
+            .map_err(|err| {
+                ApiError::fatal(
+                    format!("failed to build the HTTP client: {err}"),
+                    ErrorKind::Other,
+                )
+            })?;
         let mut provider_headers: Vec<(String, String)> = provider
             .http_headers
             .iter()
@@ -108,8 +114,12 @@ impl ModelClient {
     /// Sends the request (retrying 5xx and transport errors silently) and returns its events.
     pub async fn stream(&self, request: &ApiRequest) -> Result<ResponseStream, ApiError> {
         let url = self.responses_url();
-        let body = serde_json::to_vec(&request.body)
-            .map_err(|err| ApiError::Fatal(format!("failed to encode the request: {err}")))?;
+        let body = serde_json::to_vec(&request.body).map_err(|err| {
+            ApiError::fatal(
+                format!("failed to encode the request: {err}"),
+                ErrorKind::Other,
+            )
+        })?;
         let max_retries = self.provider.request_max_retries;
         let mut attempt = 0u64;
         loop {
@@ -132,6 +142,7 @@ impl ModelClient {
                         RequestFailure::Retry(ApiError::Retryable {
                             message: error::HIGH_DEMAND_MESSAGE.to_string(),
                             delay: retry_after,
+                            kind: ErrorKind::InternalServerError,
                         })
                     } else {
                         RequestFailure::Final(classify_status(
@@ -143,7 +154,11 @@ impl ModelClient {
                         ))
                     }
                 }
-                Err(err) => RequestFailure::Retry(ApiError::disconnected(describe(&err))),
+                Err(err) => RequestFailure::Retry(ApiError::Retryable {
+                    message: format!("stream disconnected before completion: {}", describe(&err)),
+                    delay: None,
+                    kind: ErrorKind::HttpConnectionFailed,
+                }),
             };
             match failure {
                 RequestFailure::Final(err) => return Err(err),
@@ -151,7 +166,7 @@ impl ModelClient {
                 RequestFailure::Retry(err) => {
                     let delay = match &err {
                         ApiError::Retryable { delay, .. } => *delay,
-                        ApiError::Fatal(_) => None,
+                        ApiError::Fatal { .. } => None,
                     };
                     tracing::debug!("request attempt {attempt} failed: {err}; retrying");
                     tokio::time::sleep(backoff(attempt, delay)).await;
@@ -221,8 +236,12 @@ fn classify_status(
             Some(delay) => ApiError::Retryable {
                 message,
                 delay: Some(delay),
+                kind: ErrorKind::ResponseTooManyFailedAttempts { http_status: 429 },
             },
-            None => ApiError::Fatal(message),
+            None => ApiError::fatal(
+                message,
+                ErrorKind::ResponseTooManyFailedAttempts { http_status: 429 },
+            ),
         };
     }
     if status == StatusCode::UNAUTHORIZED {
@@ -239,12 +258,16 @@ fn classify_status(
                 "unexpected status {status}: {detail}, url: {url}, request id: {request_id}"
             ),
             delay: None,
+            kind: ErrorKind::Unauthorized,
         };
     }
     if body.trim().is_empty() {
-        return ApiError::Fatal(format!("unexpected status {status}, url: {url}"));
+        return ApiError::fatal(
+            format!("unexpected status {status}, url: {url}"),
+            ErrorKind::BadRequest,
+        );
     }
-    ApiError::Fatal(body.to_string())
+    ApiError::fatal(body, ErrorKind::BadRequest)
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::ApiError;
+use super::ErrorKind;
 use super::ResponseEvent;
 use super::error::classify_response_failed;
 use crate::protocol::models::ResponseItem;
@@ -126,6 +127,7 @@ pub fn parse_event(payload: &str) -> Parsed {
             Parsed::Failed(ApiError::Retryable {
                 message: format!("Incomplete response returned, reason: {reason}"),
                 delay: None,
+                kind: ErrorKind::Other,
             })
         }
         _ => Parsed::Ignored,

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde::Serialize;
 
 pub use crate::approval::ReviewDecision;
+pub use crate::client::ErrorKind;
 pub use models::TokenUsage;
 
 use crate::config::AskForApproval;
@@ -232,6 +233,7 @@ pub enum EventMsg {
         message: String,
         attempt: u64,
         max_attempts: u64,
+        kind: ErrorKind,
     },
     Warning {
         message: String,
@@ -250,6 +252,7 @@ pub enum EventMsg {
     TurnFailed {
         turn_id: String,
         message: String,
+        kind: ErrorKind,
     },
     TurnAborted {
         turn_id: String,

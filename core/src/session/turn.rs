@@ -16,6 +16,7 @@ use super::request::TurnIds;
 use super::request::build_request;
 use crate::auth::resolve_api_key;
 use crate::client::ApiError;
+use crate::client::ErrorKind;
 use crate::client::ResponseEvent;
 use crate::client::backoff;
 use crate::config::Config;
@@ -40,13 +41,16 @@ pub(super) enum TurnWork {
 
 /// Why a turn stopped early.
 pub(crate) enum TurnError {
-    Fatal(String),
+    Fatal { message: String, kind: ErrorKind },
     Interrupted,
 }
 
-impl From<ApiError> for TurnError {
-    fn from(err: ApiError) -> Self {
-        TurnError::Fatal(err.to_string())
+impl TurnError {
+    fn other(message: impl Into<String>) -> Self {
+        TurnError::Fatal {
+            message: message.into(),
+            kind: ErrorKind::Other,
+        }
     }
 }
 
@@ -106,7 +110,10 @@ pub(super) async fn run_turn(
         &sess.config.env,
         &sess.config.codex_home,
     ) {
-        Err(err) => Err(TurnError::Fatal(err.to_string())),
+        Err(err) => Err(TurnError::Fatal {
+            message: err.to_string(),
+            kind: ErrorKind::Unauthorized,
+        }),
         Ok(api_key) => {
             let turn = TurnContext {
                 sub_id: sub_id.clone(),
@@ -144,7 +151,11 @@ pub(super) async fn run_turn(
                 last_agent_message,
             }
         }
-        Err(TurnError::Fatal(message)) => EventMsg::TurnFailed { turn_id, message },
+        Err(TurnError::Fatal { message, kind }) => EventMsg::TurnFailed {
+            turn_id,
+            message,
+            kind,
+        },
         Err(TurnError::Interrupted) => {
             sess.unified_exec.kill_all();
             sess.record_items(&aborted_outputs(&sess.history()));
@@ -184,7 +195,7 @@ pub(super) fn record_user_input(
     items: &[UserInput],
 ) -> Result<(), TurnError> {
     let message = context::user_message(items, &turn.config.cwd)
-        .map_err(|err| TurnError::Fatal(err.to_string()))?;
+        .map_err(|err| TurnError::other(err.to_string()))?;
     let id = match &message {
         ResponseItem::Message { id, .. } => id.clone().unwrap_or_default(),
         _ => String::new(),
@@ -259,11 +270,17 @@ pub(crate) async fn sample(
         let request = build_request(sess, turn, kind, &input, window_number, &window_id);
         match sample_once(sess, turn, kind, &request).await {
             Ok(sample) => return Ok(sample),
-            Err(ApiError::Fatal(message)) => return Err(TurnError::Fatal(message)),
-            Err(ApiError::Retryable { message, delay }) => {
+            Err(ApiError::Fatal { message, kind }) => {
+                return Err(TurnError::Fatal { message, kind });
+            }
+            Err(ApiError::Retryable {
+                message,
+                delay,
+                kind,
+            }) => {
                 attempt += 1;
                 if attempt > max_retries {
-                    return Err(TurnError::Fatal(message));
+                    return Err(TurnError::Fatal { message, kind });
                 }
                 sess.emit(
                     &turn.sub_id,
@@ -271,6 +288,7 @@ pub(crate) async fn sample(
                         message,
                         attempt,
                         max_attempts: max_retries,
+                        kind,
                     },
                 );
                 tokio::time::sleep(backoff(attempt, delay)).await;

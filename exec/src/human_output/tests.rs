@@ -2,6 +2,7 @@ use std::path::PathBuf;
 
 use codex_core::config::ReasoningEffort;
 use codex_core::config::ReasoningSummaryMode;
+use codex_core::protocol::ErrorKind;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::FileChange;
 use codex_core::protocol::FileChangeKind;
@@ -61,6 +62,7 @@ fn turn_failed(message: &str) -> EventMsg {
     EventMsg::TurnFailed {
         turn_id: "turn-1".to_string(),
         message: message.to_string(),
+        kind: ErrorKind::Other,
     }
 }
 
@@ -151,6 +153,7 @@ fn failed_turn_prints_the_error_twice_and_no_tokens_used() {
             message: "stream disconnected before completion".to_string(),
             attempt: 1,
             max_attempts: 5,
+            kind: ErrorKind::InternalServerError,
         },
         token_count(10, 0, 0, 0),
         turn_failed("unexpected status 401 Unauthorized"),

@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use codex_core::protocol::ErrorKind;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::FileChange;
 use codex_core::protocol::FileChangeKind;
@@ -52,6 +53,7 @@ fn turn_failed(message: &str) -> EventMsg {
     EventMsg::TurnFailed {
         turn_id: "turn-1".to_string(),
         message: message.to_string(),
+        kind: ErrorKind::Other,
     }
 }
 
@@ -142,6 +144,7 @@ fn stream_error_then_failed_turn() {
                 message: "stream disconnected before completion".to_string(),
                 attempt: 1,
                 max_attempts: 5,
+                kind: ErrorKind::InternalServerError,
             },
             turn_failed("unexpected status 401 Unauthorized"),
         ],

@@ -1,0 +1,124 @@
+//! Everything the server writes, as compact JSON lines on one bounded channel to the stdout
+//! writer: responses, errors, notifications (with `emittedAtMs`) and server→client requests,
+//! plus the bookkeeping of those requests until the client replies.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::AtomicI64;
+use std::sync::atomic::Ordering;
+
+use serde::Serialize;
+use serde_json::Map;
+use serde_json::Value;
+use serde_json::json;
+use tokio::sync::mpsc;
+use tokio::sync::oneshot;
+
+/// A client's reply to one of our requests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientReply {
+    Result(Value),
+    Error(Value),
+}
+
+pub struct Outgoing {
+    tx: mpsc::Sender<String>,
+    next_request_id: AtomicI64,
+    pending: Mutex<HashMap<i64, oneshot::Sender<ClientReply>>>,
+}
+
+pub const INVALID_REQUEST: i64 = -32600;
+pub const INTERNAL_ERROR: i64 = -32603;
+
+impl Outgoing {
+    pub fn new(tx: mpsc::Sender<String>) -> Self {
+        Outgoing {
+            tx,
+            next_request_id: AtomicI64::new(0),
+            pending: Mutex::new(HashMap::new()),
+        }
+    }
+
+    async fn send(&self, message: Map<String, Value>) {
+        let line = Value::Object(message).to_string();
+        // A closed writer means the client is gone; there is nobody left to tell.
+        let _ = self.tx.send(line).await;
+    }
+
+    /// `{"id":ID,"result":R}`
+    pub async fn respond<T: Serialize>(&self, id: &Value, result: &T) {
+        let result = serde_json::to_value(result).unwrap_or(Value::Null);
+        let mut message = Map::new();
+        message.insert("id".into(), id.clone());
+        message.insert("result".into(), result);
+        self.send(message).await;
+    }
+
+    /// `{"error":{"code":C,"message":S},"id":ID}` — `error` first, as the original writes it.
+    pub async fn error(&self, id: &Value, code: i64, message: impl Into<String>) {
+        let mut envelope = Map::new();
+        envelope.insert(
+            "error".into(),
+            json!({"code": code, "message": message.into()}),
+        );
+        envelope.insert("id".into(), id.clone());
+        self.send(envelope).await;
+    }
+
+    /// `{"method":M,"params":P,"emittedAtMs":N}`
+    pub async fn notify<T: Serialize>(&self, method: &str, params: &T) {
+        let mut message = Map::new();
+        message.insert("method".into(), json!(method));
+        message.insert(
+            "params".into(),
+            serde_json::to_value(params).unwrap_or(Value::Null),
+        );
+        message.insert(
+            "emittedAtMs".into(),
+            json!(chrono::Utc::now().timestamp_millis()),
+        );
+        self.send(message).await;
+    }
+
+    /// Sends `{"method":M,"id":N,"params":P}` and returns its id and the reply to come.
+    pub async fn request<T: Serialize>(
+        &self,
+        method: &str,
+        params: &T,
+    ) -> (i64, oneshot::Receiver<ClientReply>) {
+        let id = self.next_request_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.pending_map().insert(id, tx);
+        let mut message = Map::new();
+        message.insert("method".into(), json!(method));
+        message.insert("id".into(), json!(id));
+        message.insert(
+            "params".into(),
+            serde_json::to_value(params).unwrap_or_else(|_| json!({})),
+        );
+        self.send(message).await;
+        (id, rx)
+    }
+
+    /// Routes a client reply; `false` when no request with that id is waiting.
+    pub fn resolve(&self, id: i64, reply: ClientReply) -> bool {
+        match self.pending_map().remove(&id) {
+            Some(tx) => {
+                let _ = tx.send(reply);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Forgets a request nobody will answer (its turn ended).
+    pub fn forget(&self, id: i64) {
+        self.pending_map().remove(&id);
+    }
+
+    fn pending_map(&self) -> std::sync::MutexGuard<'_, HashMap<i64, oneshot::Sender<ClientReply>>> {
+        self.pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
