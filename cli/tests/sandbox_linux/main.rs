@@ -1,7 +1,7 @@
 //! The Linux sandbox on the real kernel (`sandbox-and-approvals.md` §8, S1-S17): `codex sandbox
 //! linux` runs `sandbox-probe` (test-support) and ordinary tools, and every test asserts the
-//! exact output and exit status. The layout lives under Cargo's target tmp dir, never under
-//! `/tmp`, because `/tmp` itself is a writable root. S18 (read-only `.git`) is not implemented.
+//! exact output and exit status. The layout never lives under `/tmp`, because `/tmp` itself is a
+//! writable root. S18 (read-only `.git`) is not implemented.
 #![cfg(target_os = "linux")]
 
 mod filesystem;
@@ -65,6 +65,19 @@ fn probe() -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// A directory for test layouts that is not under `/tmp` (a writable root of its own, which
+/// would make "outside the workspace" writable): Cargo's target tmp dir unless the checkout
+/// itself lives under `/tmp`, else `/var/tmp`.
+fn outside_slash_tmp() -> PathBuf {
+    [
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")),
+        PathBuf::from("/var/tmp"),
+    ]
+    .into_iter()
+    .find(|dir| dir.canonicalize().is_ok_and(|dir| !dir.starts_with("/tmp")))
+    .unwrap_or_else(|| panic!("no directory outside /tmp for the sandbox test layout"))
+}
+
 /// Temp dir `T` with `ws/` (a git repo, the cwd), `out/`, `home/` (CODEX_HOME), `tmp/`
 /// (TMPDIR), and a TCP listener on 127.0.0.1:0.
 struct Layout {
@@ -76,7 +89,7 @@ struct Layout {
 impl Layout {
     fn new() -> Self {
         let fail = |what: &str, err: std::io::Error| -> ! { panic!("{what}: {err}") };
-        let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        let dir = tempfile::tempdir_in(outside_slash_tmp())
             .unwrap_or_else(|err| fail("creating the test directory", err));
         let t = dir
             .path()
