@@ -7,6 +7,9 @@ use std::sync::Mutex;
 use std::sync::atomic::AtomicI64;
 use std::sync::atomic::Ordering;
 
+use codex_app_server_protocol::RequestId;
+use codex_app_server_protocol::ServerNotification;
+use codex_app_server_protocol::ServerRequest;
 use serde::Serialize;
 use serde_json::Map;
 use serde_json::Value;
@@ -27,8 +30,6 @@ pub struct Outgoing {
     pending: Mutex<HashMap<i64, oneshot::Sender<ClientReply>>>,
 }
 
-pub const INVALID_REQUEST: i64 = -32600;
-pub const INTERNAL_ERROR: i64 = -32603;
 
 impl Outgoing {
     pub fn new(tx: mpsc::Sender<String>) -> Self {
@@ -46,33 +47,38 @@ impl Outgoing {
     }
 
     /// `{"id":ID,"result":R}`
-    pub async fn respond<T: Serialize>(&self, id: &Value, result: &T) {
+    pub async fn respond<T: Serialize>(&self, id: &RequestId, result: &T) {
         let result = serde_json::to_value(result).unwrap_or(Value::Null);
         let mut message = Map::new();
-        message.insert("id".into(), id.clone());
+        message.insert("id".into(), json!(id));
         message.insert("result".into(), result);
         self.send(message).await;
     }
 
     /// `{"error":{"code":C,"message":S},"id":ID}` — `error` first, as the original writes it.
-    pub async fn error(&self, id: &Value, code: i64, message: impl Into<String>) {
+    pub async fn error(&self, id: &RequestId, code: i64, message: impl Into<String>) {
         let mut envelope = Map::new();
         envelope.insert(
             "error".into(),
             json!({"code": code, "message": message.into()}),
         );
-        envelope.insert("id".into(), id.clone());
+        envelope.insert("id".into(), json!(id));
         self.send(envelope).await;
     }
 
     /// `{"method":M,"params":P,"emittedAtMs":N}`
-    pub async fn notify<T: Serialize>(&self, method: &str, params: &T) {
-        let mut message = Map::new();
-        message.insert("method".into(), json!(method));
-        message.insert(
-            "params".into(),
-            serde_json::to_value(params).unwrap_or(Value::Null),
-        );
+    pub async fn notify(&self, notification: ServerNotification) {
+        let mut message = match serde_json::to_value(&notification) {
+            Ok(Value::Object(message)) => message,
+            Ok(other) => {
+                tracing::error!("notification did not encode as an object: {other}");
+                return;
+            }
+            Err(err) => {
+                tracing::error!("failed to encode a notification: {err}");
+                return;
+            }
+        };
         message.insert(
             "emittedAtMs".into(),
             json!(chrono::Utc::now().timestamp_millis()),
@@ -81,22 +87,17 @@ impl Outgoing {
     }
 
     /// Sends `{"method":M,"id":N,"params":P}` and returns its id and the reply to come.
-    pub async fn request<T: Serialize>(
-        &self,
-        method: &str,
-        params: &T,
-    ) -> (i64, oneshot::Receiver<ClientReply>) {
+    pub async fn request(&self, request: ServerRequest) -> (i64, oneshot::Receiver<ClientReply>) {
         let id = self.next_request_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         self.pending_map().insert(id, tx);
-        let mut message = Map::new();
-        message.insert("method".into(), json!(method));
-        message.insert("id".into(), json!(id));
-        message.insert(
-            "params".into(),
-            serde_json::to_value(params).unwrap_or_else(|_| json!({})),
-        );
-        self.send(message).await;
+        match request
+            .to_jsonrpc(RequestId::Integer(id))
+            .and_then(|request| serde_json::to_value(&request))
+        {
+            Ok(Value::Object(message)) => self.send(message).await,
+            Ok(_) | Err(_) => tracing::error!("failed to encode server request {id}"),
+        }
         (id, rx)
     }
 

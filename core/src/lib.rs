@@ -19,6 +19,7 @@ pub mod protocol;
 pub mod rollout;
 pub mod sandbox;
 pub mod session;
+pub mod shell_quote;
 pub mod tools;
 
 pub use session::Codex;

@@ -21,7 +21,7 @@ use codex_core::sandbox::SandboxPolicy;
 
 use crate::event_processor::CodexStatus;
 use crate::event_processor::EventProcessor;
-use crate::shell_quote::quote_command;
+use codex_core::shell_quote::quote_command;
 
 /// Whether stderr gets ANSI colours (`--color`, resolved against the terminal by the runner).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

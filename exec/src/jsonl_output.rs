@@ -27,7 +27,7 @@ use crate::exec_events::ThreadItemDetails;
 use crate::exec_events::TodoItem;
 use crate::exec_events::Usage;
 use crate::exec_events::WebSearchAction;
-use crate::shell_quote::quote_command;
+use codex_core::shell_quote::quote_command;
 
 /// What the JSONL stream includes, from the config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

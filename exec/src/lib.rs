@@ -7,7 +7,6 @@ pub mod exec_events;
 pub mod human_output;
 pub mod jsonl_output;
 mod run;
-pub mod shell_quote;
 #[cfg(test)]
 mod test_util;
 

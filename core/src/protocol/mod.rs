@@ -68,6 +68,9 @@ pub struct TurnOverrides {
     pub summary: Option<ReasoningSummaryMode>,
     /// JSON Schema for this turn's final answer.
     pub output_schema: Option<serde_json::Value>,
+    /// The id the turn gets, for front ends that announce it before it starts (the
+    /// app-server answers `turn/start` first); minted by core when `None`.
+    pub turn_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

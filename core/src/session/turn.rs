@@ -72,8 +72,12 @@ pub(super) async fn run_turn(
     work: TurnWork,
     cancel: CancellationToken,
 ) {
+    let requested_id = match &work {
+        TurnWork::User(_, overrides) => overrides.turn_id.clone(),
+        TurnWork::Compact => None,
+    };
     let ids = TurnIds {
-        turn_id: ids::new_v7(),
+        turn_id: requested_id.unwrap_or_else(ids::new_v7),
         started_at_unix_ms: chrono::Utc::now().timestamp_millis(),
     };
     let turn_id = ids.turn_id.clone();
