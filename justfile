@@ -22,3 +22,7 @@ bench:
     cargo build --release -p codex-cli --bin codex --example bench_exec --example bench_sandbox
     ./target/release/examples/bench_exec
     ./target/release/examples/bench_sandbox
+
+# Regenerate the app-server protocol's JSON Schema (committed under app-server-protocol/schema/).
+write-app-server-schema:
+    cargo run -p codex-app-server-protocol --bin write-app-server-schema -- app-server-protocol/schema
