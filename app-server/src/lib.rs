@@ -43,8 +43,7 @@ pub async fn run_main(options: AppServerOptions) -> i32 {
         let mut stdout = tokio::io::stdout();
         while let Some(mut line) = rx_out.recv().await {
             line.push('\n');
-            if stdout.write_all(line.as_bytes()).await.is_err() || stdout.flush().await.is_err()
-            {
+            if stdout.write_all(line.as_bytes()).await.is_err() || stdout.flush().await.is_err() {
                 break;
             }
         }

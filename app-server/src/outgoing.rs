@@ -30,7 +30,6 @@ pub struct Outgoing {
     pending: Mutex<HashMap<i64, oneshot::Sender<ClientReply>>>,
 }
 
-
 impl Outgoing {
     pub fn new(tx: mpsc::Sender<String>) -> Self {
         Outgoing {

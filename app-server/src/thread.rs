@@ -144,6 +144,11 @@ impl ThreadHandle {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Whether the thread's task still runs (it ends after the session shut down).
+    pub fn is_running(&self) -> bool {
+        !self.ops.is_closed()
+    }
+
     pub fn submit(&self, op: Op) {
         // A closed channel means the thread task ended; the op has nobody to act on it.
         let _ = self.ops.send(op);

@@ -100,7 +100,11 @@ impl Translator {
     }
 
     /// Completes an item (starting it first if nobody did); later completions are dropped.
-    async fn item_completed(&mut self, started: wire::ThreadItemPayload, done: wire::ThreadItemPayload) {
+    async fn item_completed(
+        &mut self,
+        started: wire::ThreadItemPayload,
+        done: wire::ThreadItemPayload,
+    ) {
         self.item_started(started).await;
         let id = item_id(&done);
         let Some(turn) = self.turn.as_mut() else {
@@ -187,8 +191,11 @@ impl Translator {
                 self.outgoing.notify(notification).await;
             }
             EventMsg::AgentReasoning { item_id, summary } => {
-                self.item_completed(reasoning(&item_id, Vec::new()), reasoning(&item_id, summary))
-                    .await;
+                self.item_completed(
+                    reasoning(&item_id, Vec::new()),
+                    reasoning(&item_id, summary),
+                )
+                .await;
             }
             EventMsg::AgentMessageStarted { item_id } => {
                 self.item_started(agent_message(&item_id, "")).await;
@@ -219,14 +226,13 @@ impl Translator {
                     .await;
             }
             EventMsg::ExecCommandOutputDelta { call_id, chunk } => {
-                let notification = N::CommandExecutionOutputDelta(
-                    wire::CommandExecutionOutputDeltaNotification {
+                let notification =
+                    N::CommandExecutionOutputDelta(wire::CommandExecutionOutputDeltaNotification {
                         thread_id: self.thread_id.clone(),
                         turn_id: self.turn_id(),
                         item_id: call_id,
                         delta: String::from_utf8_lossy(&chunk).into_owned(),
-                    },
-                );
+                    });
                 self.outgoing.notify(notification).await;
             }
             EventMsg::ExecCommandEnd {
@@ -352,7 +358,8 @@ impl Translator {
                     turn_id: self.turn_id(),
                 });
                 self.outgoing.notify(notification).await;
-                self.finish_turn(wire::TurnStatus::Failed, Some(error)).await;
+                self.finish_turn(wire::TurnStatus::Failed, Some(error))
+                    .await;
             }
             EventMsg::TurnAborted { .. } => {
                 self.finish_turn(wire::TurnStatus::Interrupted, None).await;
@@ -520,42 +527,48 @@ impl Translator {
         tokio::spawn(async move {
             let decision = match reply.await {
                 Ok(ClientReply::Result(result)) => {
-                    serde_json::from_value::<wire::CommandExecutionRequestApprovalResponse>(
-                        result,
-                    )
-                    .map(|response| exec_decision(&response.decision))
-                    .unwrap_or(ReviewDecision::Denied)
+                    serde_json::from_value::<wire::CommandExecutionRequestApprovalResponse>(result)
+                        .map(|response| exec_decision(&response.decision))
+                        .unwrap_or(ReviewDecision::Denied)
                 }
                 // An error reply, a closed connection or a discarded request all decline.
                 Ok(ClientReply::Error(_)) | Err(_) => ReviewDecision::Denied,
             };
             let declined = command_item(&call_id, &command, cwd, CommandEnd::Declined);
             waiter
-                .finish(decision, declined, Op::ExecApproval {
-                    id: call_id.clone(),
+                .finish(
                     decision,
-                })
+                    declined,
+                    Op::ExecApproval {
+                        id: call_id.clone(),
+                        decision,
+                    },
+                )
                 .await;
         });
     }
 
-    async fn patch_approval(&mut self, call_id: String, changes: Vec<FileChange>, reason: Option<String>) {
+    async fn patch_approval(
+        &mut self,
+        call_id: String,
+        changes: Vec<FileChange>,
+        reason: Option<String>,
+    ) {
         let started = file_change_item(&call_id, &changes, wire::PatchApplyStatus::InProgress);
         self.item_started(started).await;
         self.set_status(wire::ThreadStatus::Active {
             active_flags: vec![wire::ThreadActiveFlag::WaitingOnApproval],
         })
         .await;
-        let request = wire::ServerRequest::FileChangeRequestApproval(
-            wire::FileChangeRequestApprovalParams {
+        let request =
+            wire::ServerRequest::FileChangeRequestApproval(wire::FileChangeRequestApprovalParams {
                 thread_id: self.thread_id.clone(),
                 turn_id: self.turn_id(),
                 item_id: call_id.clone(),
                 started_at_ms: now_ms(),
                 reason,
                 grant_root: None,
-            },
-        );
+            });
         let (request_id, reply) = self.outgoing.request(request).await;
         self.thread.state().pending_requests.push(request_id);
         let waiter = ApprovalWaiter {
@@ -576,10 +589,14 @@ impl Translator {
             };
             let declined = file_change_item(&call_id, &changes, wire::PatchApplyStatus::Declined);
             waiter
-                .finish(decision, declined, Op::PatchApproval {
-                    id: call_id.clone(),
+                .finish(
                     decision,
-                })
+                    declined,
+                    Op::PatchApproval {
+                        id: call_id.clone(),
+                        decision,
+                    },
+                )
                 .await;
         });
     }
@@ -815,11 +832,9 @@ fn turn_error(message: String, kind: ErrorKind) -> wire::TurnError {
         ErrorKind::HttpConnectionFailed => wire::CodexErrorInfo::HttpConnectionFailed {
             http_status_code: None,
         },
-        ErrorKind::ResponseStreamDisconnected => {
-            wire::CodexErrorInfo::ResponseStreamDisconnected {
-                http_status_code: None,
-            }
-        }
+        ErrorKind::ResponseStreamDisconnected => wire::CodexErrorInfo::ResponseStreamDisconnected {
+            http_status_code: None,
+        },
         ErrorKind::ResponseTooManyFailedAttempts { http_status } => {
             wire::CodexErrorInfo::ResponseTooManyFailedAttempts {
                 http_status_code: Some(http_status),

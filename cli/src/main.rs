@@ -14,6 +14,10 @@ use clap::Subcommand;
     about = "Codex: a coding agent in your terminal"
 )]
 struct MultitoolCli {
+    /// Override a config value for the subcommand (`codex -c k=v app-server`).
+    #[arg(long = "config", short = 'c')]
+    config_overrides: Vec<String>,
+
     #[command(subcommand)]
     command: Commands,
 }
@@ -32,6 +36,8 @@ enum Commands {
         #[command(subcommand)]
         command: sandbox::SandboxCommand,
     },
+    /// Serve the app-server protocol (JSON-RPC v2 over stdio) for desktop apps and IDEs.
+    AppServer(AppServerCommand),
     /// Debugging tools (legacy names of the `sandbox` subcommands).
     Debug {
         #[command(subcommand)]
@@ -49,7 +55,30 @@ fn main() {
     let cli = MultitoolCli::parse();
     init_logging();
     let code = match cli.command {
-        Commands::Exec(exec_cli) => run_async(codex_exec::run_main(*exec_cli)),
+        Commands::Exec(mut exec_cli) => {
+            prepend_overrides(&mut exec_cli.shared.config_overrides, &cli.config_overrides);
+            run_async(codex_exec::run_main(*exec_cli))
+        }
+        Commands::AppServer(command) => {
+            let mut config_overrides = cli.config_overrides;
+            config_overrides.extend(command.config_overrides);
+            let listen = if command.stdio {
+                "stdio://".to_string()
+            } else {
+                command.listen
+            };
+            match listen.as_str() {
+                "stdio://" => run_async(codex_app_server::run_main(
+                    codex_app_server::AppServerOptions { config_overrides },
+                )),
+                other => {
+                    eprintln!(
+                        "Error: unsupported --listen value `{other}`: only stdio:// is available"
+                    );
+                    1
+                }
+            }
+        }
         Commands::Login(command) => login::run_login(command),
         Commands::Logout(command) => login::run_logout(command),
         Commands::Sandbox { command } => sandbox::run_sandbox(command),
@@ -67,6 +96,28 @@ fn invoked_as_linux_sandbox() -> bool {
                 codex_core::sandbox::linux::LINUX_SANDBOX_ARG0,
             ))
     })
+}
+
+#[derive(Debug, clap::Args)]
+struct AppServerCommand {
+    /// Transport: `stdio://` (the default and the only one available).
+    #[arg(long = "listen", default_value = "stdio://")]
+    listen: String,
+
+    /// Same as `--listen stdio://`.
+    #[arg(long = "stdio")]
+    stdio: bool,
+
+    /// Override a config value: `-c key=value`.
+    #[arg(long = "config", short = 'c')]
+    config_overrides: Vec<String>,
+}
+
+/// Root-level `-c` overrides come first, so the subcommand's own win.
+fn prepend_overrides(overrides: &mut Vec<String>, root: &[String]) {
+    let mut all = root.to_vec();
+    all.append(overrides);
+    *overrides = all;
 }
 
 fn run_async<F: std::future::Future<Output = i32>>(future: F) -> i32 {

@@ -106,6 +106,15 @@ const CATALOG: &[Entry] = &[
 
 const FALLBACK_CONTEXT_WINDOW: u64 = 128_000;
 
+/// The models a picker offers, the default first.
+pub const PRESETS: &[&str] = &[
+    "gpt-5.5",
+    "gpt-5.4",
+    "gpt-5.3-codex",
+    "gpt-5.2",
+    "gpt-5.1-codex",
+];
+
 pub fn find_model(slug: &str) -> ModelInfo {
     let entry = CATALOG
         .iter()

@@ -671,19 +671,27 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 fn user_agent(options: &SessionOptions, config: &Config) -> String {
+    user_agent_string(
+        &options.originator,
+        &options.client_name,
+        &options.client_version,
+        &config.env,
+    )
+}
+
+/// `{originator}/{version} ({os} {os_version}; {arch}) {terminal} ({client}; {client_version})`
+pub fn user_agent_string(
+    originator: &str,
+    client_name: &str,
+    client_version: &str,
+    env: &crate::config::ConfigEnv,
+) -> String {
     let (os, version) = os_name_and_version();
-    let terminal = config
-        .env
-        .non_blank("TERM")
-        .unwrap_or("unknown")
-        .to_string();
+    let terminal = env.non_blank("TERM").unwrap_or("unknown");
     format!(
-        "{}/{} ({os} {version}; {}) {terminal} ({}; {})",
-        options.originator,
+        "{originator}/{} ({os} {version}; {}) {terminal} ({client_name}; {client_version})",
         env!("CARGO_PKG_VERSION"),
         std::env::consts::ARCH,
-        options.client_name,
-        options.client_version,
     )
 }
 

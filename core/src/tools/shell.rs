@@ -26,6 +26,7 @@ use crate::approval::after_sandbox_failure;
 use crate::approval::assess_command;
 use crate::approval::is_likely_sandbox_denial;
 use crate::config::AskForApproval;
+use crate::exec::ExecError;
 use crate::exec::ExecOutput;
 use crate::exec::ExecRequest;
 use crate::exec::OutputSink;
@@ -347,6 +348,8 @@ async fn run_once(
             }
             Ok(output)
         }
+        // The turn was interrupted: the call's output says so, like every other unfinished one.
+        Err(ExecError::Cancelled) => Err("aborted".to_string()),
         Err(err) => {
             sess.emit(
                 &turn.sub_id,

@@ -1,0 +1,8 @@
+//! `codex app-server` end to end: the real binary over stdio against the mock Responses
+//! server, driven line by line as a client would.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod handshake;
+mod harness;
+mod turns;
