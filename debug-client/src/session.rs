@@ -41,6 +41,7 @@ pub fn run(cli: Cli) -> Result<(), DebugClientError> {
         output.clone(),
         options.attestation_token.clone(),
     );
+    // On a startup error the server is left to exit on its own: our exit closes its stdin.
     let thread_id = Startup {
         server_stdout: &mut server_stdout,
         writer: &writer,
