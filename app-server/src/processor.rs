@@ -241,7 +241,7 @@ impl MessageProcessor {
             user_agent,
             codex_home: config.codex_home,
             platform_family: if cfg!(windows) { "windows" } else { "unix" }.to_string(),
-            platform_os: std::env::consts::OS.replace("darwin", "macos").to_string(),
+            platform_os: std::env::consts::OS.replace("darwin", "macos"),
         };
         self.outgoing.respond(id, &response).await;
         Ok(())

@@ -171,7 +171,7 @@ pub fn spawn_thread(codex: Codex, info: ThreadInfo, outgoing: Arc<Outgoing>) -> 
         pending_requests: Vec::new(),
     }));
     let handle = ThreadHandle {
-        ops: ops.clone(),
+        ops,
         state: Arc::clone(&state),
     };
     let mut translator = Translator::new(handle.clone(), outgoing);

@@ -581,7 +581,7 @@ async fn submission_loop(sess: Arc<Session>, mut rx_sub: mpsc::UnboundedReceiver
                 let task = tokio::spawn(turn::run_turn(
                     Arc::clone(&sess),
                     id,
-                    turn::TurnWork::User(items, overrides),
+                    turn::TurnWork::User(items, Box::new(overrides)),
                     cancel.clone(),
                 ));
                 running = Some((cancel, task));
@@ -597,7 +597,7 @@ async fn submission_loop(sess: Arc<Session>, mut rx_sub: mpsc::UnboundedReceiver
                     let task = tokio::spawn(turn::run_turn(
                         Arc::clone(&sess),
                         id,
-                        turn::TurnWork::User(items, TurnOverrides::default()),
+                        turn::TurnWork::User(items, Box::default()),
                         cancel.clone(),
                     ));
                     running = Some((cancel, task));

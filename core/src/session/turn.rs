@@ -35,7 +35,7 @@ use crate::tools;
 use crate::tools::ToolCall;
 
 pub(super) enum TurnWork {
-    User(Vec<UserInput>, TurnOverrides),
+    User(Vec<UserInput>, Box<TurnOverrides>),
     Compact,
 }
 
@@ -82,7 +82,7 @@ pub(super) async fn run_turn(
     };
     let turn_id = ids.turn_id.clone();
     let overrides = match &work {
-        TurnWork::User(_, overrides) => overrides.clone(),
+        TurnWork::User(_, overrides) => (**overrides).clone(),
         TurnWork::Compact => TurnOverrides::default(),
     };
     let (config, model) = sess.settings_for_turn(&overrides);
