@@ -44,29 +44,28 @@ impl AppServer {
         home.write_config(&mock_provider_config(&server));
         let workdir = tempfile::tempdir().unwrap();
         codex_test_support::init_git_repo(workdir.path());
-        let mut child = Command::new(env!("CARGO_BIN_EXE_codex"))
-            .env_clear()
-            .envs(base_env(home.path()))
-            .env("SHELL", "/bin/bash")
-            .current_dir(workdir.path())
-            .arg("app-server")
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let stdin = child.stdin.take();
+        Self::spawn(server, home, workdir, args)
+    }
+
+    /// Waits for this process to exit and starts a new one on the same CODEX_HOME, mock server
+    /// and work dir (a fresh connection: ids restart, nothing is initialized).
+    pub fn restart(&mut self) {
+        assert_eq!(self.wait(), Some(0));
+        let (child, stdin, lines) = launch(self.home.path(), self.workdir.path(), &[]);
+        self.child = child;
+        self.stdin = stdin;
+        self.lines = lines;
+        self.received.clear();
+        self.next_id = 1;
+    }
+
+    fn spawn(
+        server: MockServer,
+        home: TestCodexHome,
+        workdir: tempfile::TempDir,
+        args: &[&str],
+    ) -> Self {
+        let (child, stdin, lines) = launch(home.path(), workdir.path(), args);
         AppServer {
             server,
             home,
@@ -202,6 +201,35 @@ impl Drop for AppServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+type Launched = (Child, Option<ChildStdin>, mpsc::Receiver<String>);
+
+fn launch(codex_home: &std::path::Path, workdir: &std::path::Path, args: &[&str]) -> Launched {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_codex"))
+        .env_clear()
+        .envs(base_env(codex_home))
+        .env("SHELL", "/bin/bash")
+        .current_dir(workdir)
+        .arg("app-server")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let stdin = child.stdin.take();
+    (child, stdin, lines)
 }
 
 pub fn text_input(text: &str) -> Value {

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod command_exec;
 mod handshake;
 mod harness;
+mod lifecycle;
 mod turns;
