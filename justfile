@@ -17,11 +17,13 @@ test:
     ./scripts/test
 
 # Benchmarks: one `codex exec --json` turn with 20 sequential commands against a mock server;
-# the per-command cost of the Linux sandbox (`true` bare vs through the helper, median of 200).
+# the per-command cost of the Linux sandbox (`true` bare vs through the helper, median of 200);
+# `codex app-server` turn latency (50 one-message turns) and delta throughput (2 MiB reply).
 bench:
-    cargo build --release -p codex-cli --bin codex --example bench_exec --example bench_sandbox
+    cargo build --release -p codex-cli --bin codex --example bench_exec --example bench_sandbox --example bench_app_server
     ./target/release/examples/bench_exec
     ./target/release/examples/bench_sandbox
+    ./target/release/examples/bench_app_server
 
 # Regenerate the app-server protocol's JSON Schema (committed under app-server-protocol/schema/).
 write-app-server-schema:

@@ -105,7 +105,10 @@ fn request_errors() {
     let mut app = AppServer::start(vec![]);
     app.initialize();
     let cases = [
-        (json!({"command": []}), "command must not be empty".to_string()),
+        (
+            json!({"command": []}),
+            "command must not be empty".to_string(),
+        ),
         (
             json!({"command": ["cat"], "streamStdin": true}),
             "command/exec tty or streaming requires a client-supplied processId".to_string(),

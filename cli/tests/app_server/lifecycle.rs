@@ -16,7 +16,10 @@ fn resume_after_restart_rebuilds_the_thread() {
     ]);
     first.initialize();
     let thread_id = first.start_thread(json!({"cwd": first.cwd()}));
-    first.request("turn/start", json!({"threadId": thread_id, "input": text_input("one")}));
+    first.request(
+        "turn/start",
+        json!({"threadId": thread_id, "input": text_input("one")}),
+    );
     first.until(|message| message["method"] == "turn/completed");
     // A new process on the same CODEX_HOME.
     first.restart();
@@ -25,17 +28,32 @@ fn resume_after_restart_rebuilds_the_thread() {
     let id = second.request("thread/list", json!({}));
     let list = second.response(id);
     assert_eq!(list["result"]["data"][0]["id"], thread_id.as_str());
-    assert_eq!(list["result"]["data"][0]["status"], json!({"type": "notLoaded"}));
+    assert_eq!(
+        list["result"]["data"][0]["status"],
+        json!({"type": "notLoaded"})
+    );
     assert_eq!(list["result"]["data"][0]["preview"], "one");
     let id = second.request("thread/resume", json!({"threadId": thread_id}));
     let resumed = second.response(id);
     assert_eq!(resumed["result"]["thread"]["id"], thread_id.as_str());
-    assert_eq!(resumed["result"]["thread"]["turns"][0]["status"], "completed");
-    second.request("turn/start", json!({"threadId": thread_id, "input": text_input("two")}));
+    assert_eq!(
+        resumed["result"]["thread"]["turns"][0]["status"],
+        "completed"
+    );
+    second.request(
+        "turn/start",
+        json!({"threadId": thread_id, "input": text_input("two")}),
+    );
     let done = second.until(|message| message["method"] == "turn/completed");
-    assert_eq!(done.last().unwrap()["params"]["turn"]["items"][0]["text"], "second answer");
+    assert_eq!(
+        done.last().unwrap()["params"]["turn"]["items"][0]["text"],
+        "second answer"
+    );
     let requests = second.server.requests();
-    let input = requests.last().unwrap().body["input"].as_array().unwrap().clone();
+    let input = requests.last().unwrap().body["input"]
+        .as_array()
+        .unwrap()
+        .clone();
     let texts: Vec<&str> = input
         .iter()
         .filter_map(|item| item["content"][0]["text"].as_str())
@@ -51,7 +69,10 @@ fn compaction_runs_as_a_turn() {
     ]);
     app.initialize();
     let thread_id = app.start_thread(json!({"cwd": app.cwd()}));
-    app.request("turn/start", json!({"threadId": thread_id, "input": text_input("one")}));
+    app.request(
+        "turn/start",
+        json!({"threadId": thread_id, "input": text_input("one")}),
+    );
     app.until(|message| message["method"] == "turn/completed");
     let id = app.request("thread/compact/start", json!({"threadId": thread_id}));
     let messages = app.until(|message| message["method"] == "turn/completed");
