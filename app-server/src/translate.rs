@@ -515,37 +515,23 @@ impl Translator {
                 proposed_network_policy_amendments: None,
             },
         );
-        let (request_id, reply) = self.outgoing.request(request).await;
-        self.thread.state().pending_requests.push(request_id);
-        let waiter = ApprovalWaiter {
-            thread: self.thread.clone(),
-            outgoing: Arc::clone(&self.outgoing),
-            thread_id: self.thread_id.clone(),
-            turn_id: self.turn_id(),
-            request_id,
-        };
-        tokio::spawn(async move {
-            let decision = match reply.await {
-                Ok(ClientReply::Result(result)) => {
-                    serde_json::from_value::<wire::CommandExecutionRequestApprovalResponse>(result)
-                        .map(|response| exec_decision(&response.decision))
-                        .unwrap_or(ReviewDecision::Denied)
-                }
-                // An error reply, a closed connection or a discarded request all decline.
-                Ok(ClientReply::Error(_)) | Err(_) => ReviewDecision::Denied,
-            };
-            let declined = command_item(&call_id, &command, cwd, CommandEnd::Declined);
-            waiter
-                .finish(
+        let declined = command_item(&call_id, &command, cwd, CommandEnd::Declined);
+        self.ask(request, declined, move |result| {
+            let decision = decode_decision(
+                result,
+                |response: wire::CommandExecutionRequestApprovalResponse| {
+                    exec_decision(&response.decision)
+                },
+            );
+            (
+                decision,
+                Op::ExecApproval {
+                    id: call_id,
                     decision,
-                    declined,
-                    Op::ExecApproval {
-                        id: call_id.clone(),
-                        decision,
-                    },
-                )
-                .await;
-        });
+                },
+            )
+        })
+        .await;
     }
 
     async fn patch_approval(
@@ -569,6 +555,33 @@ impl Translator {
                 reason,
                 grant_root: None,
             });
+        let declined = file_change_item(&call_id, &changes, wire::PatchApplyStatus::Declined);
+        self.ask(request, declined, move |result| {
+            let decision = decode_decision(
+                result,
+                |response: wire::FileChangeRequestApprovalResponse| {
+                    patch_decision(response.decision)
+                },
+            );
+            (
+                decision,
+                Op::PatchApproval {
+                    id: call_id,
+                    decision,
+                },
+            )
+        })
+        .await;
+    }
+
+    /// Sends an approval request and, in the background, routes the client's answer to core:
+    /// `answer` turns the reply (`None` when there is none) into the decision and its op.
+    async fn ask(
+        &mut self,
+        request: wire::ServerRequest,
+        declined: wire::ThreadItemPayload,
+        answer: impl FnOnce(Option<ClientReply>) -> (ReviewDecision, Op) + Send + 'static,
+    ) {
         let (request_id, reply) = self.outgoing.request(request).await;
         self.thread.state().pending_requests.push(request_id);
         let waiter = ApprovalWaiter {
@@ -579,26 +592,23 @@ impl Translator {
             request_id,
         };
         tokio::spawn(async move {
-            let decision = match reply.await {
-                Ok(ClientReply::Result(result)) => {
-                    serde_json::from_value::<wire::FileChangeRequestApprovalResponse>(result)
-                        .map(|response| patch_decision(response.decision))
-                        .unwrap_or(ReviewDecision::Denied)
-                }
-                Ok(ClientReply::Error(_)) | Err(_) => ReviewDecision::Denied,
-            };
-            let declined = file_change_item(&call_id, &changes, wire::PatchApplyStatus::Declined);
-            waiter
-                .finish(
-                    decision,
-                    declined,
-                    Op::PatchApproval {
-                        id: call_id.clone(),
-                        decision,
-                    },
-                )
-                .await;
+            let (decision, op) = answer(reply.await.ok());
+            waiter.finish(decision, declined, op).await;
         });
+    }
+}
+
+/// The decision in a client's reply. An error reply, an undecodable result, a closed
+/// connection or a discarded request all decline.
+fn decode_decision<R: serde::de::DeserializeOwned>(
+    reply: Option<ClientReply>,
+    decision: impl FnOnce(R) -> ReviewDecision,
+) -> ReviewDecision {
+    match reply {
+        Some(ClientReply::Result(result)) => serde_json::from_value::<R>(result)
+            .map(decision)
+            .unwrap_or(ReviewDecision::Denied),
+        Some(ClientReply::Error(_)) | None => ReviewDecision::Denied,
     }
 }
 
