@@ -109,6 +109,7 @@ impl CommandExecManager {
         &self,
         id: RequestId,
         params: wire::CommandExecParams,
+        config: &codex_core::config::Config,
     ) -> Result<(), crate::processor::RequestError> {
         use crate::processor::RequestError;
         if params.command.is_empty() {
@@ -139,7 +140,7 @@ impl CommandExecManager {
             .sandbox_policy
             .as_ref()
             .map(core_sandbox_policy)
-            .unwrap_or(SandboxPolicy::ReadOnly);
+            .unwrap_or_else(|| config.sandbox_policy.clone());
         let mut env: HashMap<String, String> = std::env::vars().collect();
         for (name, value) in params.env.clone().unwrap_or_default() {
             match value {
@@ -157,11 +158,8 @@ impl CommandExecManager {
                 let exe = std::env::current_exe()
                     .map_err(|err| RequestError::internal(format!("cannot find codex: {err}")))?;
                 let tmpdir = env.get("TMPDIR").map(std::path::PathBuf::from);
-                let codex_home = codex_core::config::find_codex_home(
-                    &codex_core::config::ConfigEnv::from_process(),
-                )
-                .map_err(|err| RequestError::internal(err.to_string()))?;
-                let resolved = policy.with_resolved_roots(&cwd, tmpdir.as_deref(), &codex_home);
+                let resolved =
+                    policy.with_resolved_roots(&cwd, tmpdir.as_deref(), &config.codex_home);
                 env.extend(sandbox_env(&resolved));
                 let mut command = tokio::process::Command::new(exe);
                 command.arg0(LINUX_SANDBOX_ARG0).args(linux_sandbox_args(

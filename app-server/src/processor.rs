@@ -190,7 +190,11 @@ impl MessageProcessor {
             ClientRequest::TurnSteer(params) => self.turn_steer(id, params).await,
             ClientRequest::TurnInterrupt(params) => self.turn_interrupt(id, params).await,
             ClientRequest::ModelList(params) => self.model_list(id, params).await,
-            ClientRequest::CommandExec(params) => self.command_exec.exec(id.clone(), params).await,
+            ClientRequest::CommandExec(params) => {
+                let config = check_config(&self.options.config_overrides, &self.env)
+                    .map_err(RequestError::internal)?;
+                self.command_exec.exec(id.clone(), params, &config).await
+            }
             ClientRequest::CommandExecWrite(params) => {
                 self.command_exec
                     .write(params)

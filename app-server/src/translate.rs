@@ -3,6 +3,7 @@
 //! completed once, approvals as server requests followed by `serverRequest/resolved`, and
 //! exactly one `turn/completed` per turn.
 
+use std::collections::HashMap;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,7 +36,8 @@ struct TurnTracking {
     kind: TurnKind,
     started_at: i64,
     started_at_ms: i64,
-    started_items: HashSet<String>,
+    /// Items started in this turn, with their start time (unix ms).
+    started_items: HashMap<String, i64>,
     completed_items: HashSet<String>,
     final_message: Option<(String, String)>,
     /// Unified diffs of the files applied in this turn, in order.
@@ -82,10 +84,11 @@ impl Translator {
         let Some(turn) = self.turn.as_mut() else {
             return;
         };
-        if !turn.started_items.insert(id) {
+        if turn.started_items.contains_key(&id) {
             return;
         }
         let started_at_ms = now_ms();
+        turn.started_items.insert(id, started_at_ms);
         let notification = N::ItemStarted(wire::ItemStartedNotification {
             item: wire::ThreadItem {
                 payload,
@@ -110,6 +113,7 @@ impl Translator {
         let Some(turn) = self.turn.as_mut() else {
             return;
         };
+        let started_at_ms = turn.started_items.get(&id).copied();
         if !turn.completed_items.insert(id) {
             return;
         }
@@ -117,7 +121,7 @@ impl Translator {
         let notification = N::ItemCompleted(wire::ItemCompletedNotification {
             item: wire::ThreadItem {
                 payload: done,
-                started_at_ms: None,
+                started_at_ms,
                 completed_at_ms: Some(completed_at_ms),
             },
             thread_id: self.thread_id.clone(),
@@ -152,8 +156,9 @@ impl Translator {
                     }
                     state.info.updated_at = chrono::Utc::now().timestamp();
                 }
+                // The wire id is the bare UUIDv7 of our `msg_<uuid>` item id.
                 let payload = wire::ThreadItemPayload::UserMessage {
-                    id,
+                    id: id.strip_prefix("msg_").unwrap_or(&id).to_string(),
                     client_id: None,
                     content: wire_input(&items),
                 };
@@ -388,7 +393,7 @@ impl Translator {
             kind,
             started_at: started_at_ms / 1000,
             started_at_ms,
-            started_items: HashSet::new(),
+            started_items: HashMap::new(),
             completed_items: HashSet::new(),
             final_message: None,
             diffs: Vec::new(),

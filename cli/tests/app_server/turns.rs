@@ -85,6 +85,10 @@ fn a_turn_follows_the_canonical_order() {
         messages[4]["params"]["item"]["content"],
         json!([{"type": "text", "text": "Say hello", "text_elements": []}])
     );
+    let user_id = messages[4]["params"]["item"]["id"].as_str().unwrap();
+    assert_eq!(user_id.len(), 36, "a bare UUIDv7: {user_id}");
+    assert!(messages[6]["params"]["item"]["startedAtMs"].is_i64());
+    assert!(messages[6]["params"]["item"]["completedAtMs"].is_i64());
     assert_eq!(messages[5]["params"]["item"]["type"], "agentMessage");
     assert_eq!(messages[5]["params"]["item"]["text"], "");
     assert_eq!(
