@@ -537,3 +537,78 @@ fn stdin_closed_mid_turn_kills_children_and_records_the_abort() {
     assert!(rollout.contains("\"turn_aborted\""), "{rollout}");
     assert!(rollout.contains("\"output\":\"aborted\""), "{rollout}");
 }
+
+#[test]
+fn streamed_deltas_and_reasoning_become_item_notifications() {
+    let delta = |text: &str| json!({"type": "response.output_text.delta", "item_id": "msg_s", "output_index": 1, "delta": text});
+    let mut app = AppServer::start(vec![MockResponse::Sse(vec![
+        json!({"type": "response.output_item.added", "output_index": 0, "item": {"type": "reasoning", "id": "rs_1", "summary": []}}),
+        json!({"type": "response.reasoning_summary_part.added", "item_id": "rs_1", "summary_index": 0}),
+        json!({"type": "response.reasoning_summary_text.delta", "item_id": "rs_1", "summary_index": 0, "delta": "Thinking"}),
+        codex_test_support::ev_reasoning("rs_1", &["Thinking"]),
+        json!({"type": "response.output_item.added", "output_index": 1, "item": {"type": "message", "role": "assistant", "id": "msg_s", "content": []}}),
+        delta("Hello, "),
+        delta("world"),
+        ev_assistant_message("msg_s", "Hello, world"),
+        ev_completed("resp_1"),
+    ])]);
+    app.initialize();
+    let thread_id = app.start_thread(json!({"cwd": app.cwd()}));
+    app.request(
+        "turn/start",
+        json!({"threadId": thread_id, "input": text_input("hi")}),
+    );
+    let messages = app.until(is_turn_completed);
+    let relevant: Vec<String> = messages
+        .iter()
+        .filter_map(|message| {
+            let method = message["method"].as_str()?;
+            let params = &message["params"];
+            match method {
+                "item/started" | "item/completed" => Some(format!(
+                    "{method} {} {}",
+                    params["item"]["type"].as_str().unwrap(),
+                    params["item"]["id"].as_str().unwrap()
+                )),
+                "item/agentMessage/delta" => Some(format!(
+                    "{method} {} {}",
+                    params["itemId"].as_str().unwrap(),
+                    params["delta"].as_str().unwrap()
+                )),
+                "item/reasoning/summaryPartAdded" => Some(format!(
+                    "{method} {} {}",
+                    params["itemId"].as_str().unwrap(),
+                    params["summaryIndex"]
+                )),
+                "item/reasoning/summaryTextDelta" => Some(format!(
+                    "{method} {} {}",
+                    params["itemId"].as_str().unwrap(),
+                    params["delta"].as_str().unwrap()
+                )),
+                _ => None,
+            }
+        })
+        .filter(|line| !line.contains("userMessage"))
+        .collect();
+    assert_eq!(
+        relevant,
+        vec![
+            "item/started reasoning rs_1",
+            "item/reasoning/summaryPartAdded rs_1 0",
+            "item/reasoning/summaryTextDelta rs_1 Thinking",
+            "item/completed reasoning rs_1",
+            "item/started agentMessage msg_s",
+            "item/agentMessage/delta msg_s Hello, ",
+            "item/agentMessage/delta msg_s world",
+            "item/completed agentMessage msg_s",
+        ]
+    );
+    let reasoning = messages
+        .iter()
+        .find(|message| {
+            message["method"] == "item/completed"
+                && message["params"]["item"]["type"] == "reasoning"
+        })
+        .unwrap();
+    assert_eq!(reasoning["params"]["item"]["summary"], json!(["Thinking"]));
+}
