@@ -302,3 +302,41 @@ async fn abort_ends_the_turn_as_interrupted() {
     );
     assert_eq!(session.server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn a_queued_turn_does_not_block_the_pending_approval() {
+    let mut session = TestSession::start(
+        vec![
+            exec_call("call_1", json!({"cmd": "touch queued.txt"})),
+            MockResponse::message("first done"),
+            MockResponse::message("second done"),
+        ],
+        &[
+            "sandbox_mode=\"workspace-write\"",
+            "approval_policy=\"untrusted\"",
+        ],
+    )
+    .await;
+    start_turn(&mut session, "first").await;
+    let (call_id, _, _) = next_request(&mut session).await;
+    // The next turn is submitted while the first waits for its approval.
+    start_turn(&mut session, "second").await;
+    session
+        .codex
+        .submit(Op::ExecApproval {
+            id: call_id,
+            decision: ReviewDecision::Approved,
+        })
+        .unwrap();
+    let first = session.events_until_turn_end().await;
+    assert!(matches!(
+        first.last(),
+        Some(EventMsg::TurnComplete { last_agent_message: Some(text), .. }) if text == "first done"
+    ));
+    let second = session.events_until_turn_end().await;
+    assert!(matches!(
+        second.last(),
+        Some(EventMsg::TurnComplete { last_agent_message: Some(text), .. }) if text == "second done"
+    ));
+    assert!(session.cwd().join("queued.txt").exists());
+}

@@ -10,6 +10,7 @@ mod turn;
 pub(crate) use turn::TurnContext;
 
 use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::path::Path;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -573,46 +574,55 @@ impl Session {
 
 async fn submission_loop(sess: Arc<Session>, mut rx_sub: mpsc::UnboundedReceiver<Submission>) {
     let mut running: Option<(CancellationToken, JoinHandle<()>)> = None;
-    while let Some(Submission { id, op }) = rx_sub.recv().await {
+    // Turns run one at a time; later ones wait here while the loop keeps taking ops (an
+    // approval answer for the running turn must never queue behind the next turn).
+    let mut queued: VecDeque<(String, turn::TurnWork)> = VecDeque::new();
+    loop {
+        let submission = tokio::select! {
+            submission = rx_sub.recv() => submission,
+            _ = async {
+                if let Some((_, task)) = running.as_mut() {
+                    let _ = task.await;
+                }
+            }, if running.is_some() => {
+                running = None;
+                if let Some((id, work)) = queued.pop_front() {
+                    running = Some(start_turn(&sess, id, work));
+                } else if sess.has_steered_input() {
+                    // Input steered in as the turn was ending still gets its answer.
+                    let items = sess.take_steered_input().into_iter().flatten().collect();
+                    let work = turn::TurnWork::User(items, Box::default());
+                    running = Some(start_turn(&sess, String::new(), work));
+                }
+                continue;
+            }
+        };
+        let Some(Submission { id, op }) = submission else {
+            break;
+        };
         match op {
             Op::UserTurn { items, overrides } => {
-                wait_for_turn(&mut running).await;
-                let cancel = CancellationToken::new();
-                let task = tokio::spawn(turn::run_turn(
-                    Arc::clone(&sess),
-                    id,
-                    turn::TurnWork::User(items, Box::new(overrides)),
-                    cancel.clone(),
-                ));
-                running = Some((cancel, task));
+                let work = turn::TurnWork::User(items, Box::new(overrides));
+                if running.is_some() {
+                    queued.push_back((id, work));
+                } else {
+                    running = Some(start_turn(&sess, id, work));
+                }
             }
             Op::Steer { items } => {
-                let active = running
-                    .as_ref()
-                    .is_some_and(|(_, task)| !task.is_finished());
-                if active {
+                if running.is_some() {
                     sess.steer(items);
                 } else {
-                    let cancel = CancellationToken::new();
-                    let task = tokio::spawn(turn::run_turn(
-                        Arc::clone(&sess),
-                        id,
-                        turn::TurnWork::User(items, Box::default()),
-                        cancel.clone(),
-                    ));
-                    running = Some((cancel, task));
+                    let work = turn::TurnWork::User(items, Box::default());
+                    running = Some(start_turn(&sess, id, work));
                 }
             }
             Op::Compact => {
-                wait_for_turn(&mut running).await;
-                let cancel = CancellationToken::new();
-                let task = tokio::spawn(turn::run_turn(
-                    Arc::clone(&sess),
-                    id,
-                    turn::TurnWork::Compact,
-                    cancel.clone(),
-                ));
-                running = Some((cancel, task));
+                if running.is_some() {
+                    queued.push_back((id, turn::TurnWork::Compact));
+                } else {
+                    running = Some(start_turn(&sess, id, turn::TurnWork::Compact));
+                }
             }
             Op::ExecApproval { id, decision } | Op::PatchApproval { id, decision } => {
                 sess.resolve_approval(&id, decision);
@@ -641,11 +651,19 @@ async fn submission_loop(sess: Arc<Session>, mut rx_sub: mpsc::UnboundedReceiver
     sess.unified_exec.kill_all();
 }
 
-/// Turns run one at a time; a new one starts when the previous has ended.
-async fn wait_for_turn(running: &mut Option<(CancellationToken, JoinHandle<()>)>) {
-    if let Some((_, task)) = running.take() {
-        let _ = task.await;
-    }
+fn start_turn(
+    sess: &Arc<Session>,
+    sub_id: String,
+    work: turn::TurnWork,
+) -> (CancellationToken, JoinHandle<()>) {
+    let cancel = CancellationToken::new();
+    let task = tokio::spawn(turn::run_turn(
+        Arc::clone(sess),
+        sub_id,
+        work,
+        cancel.clone(),
+    ));
+    (cancel, task)
 }
 
 fn installation_id(codex_home: &Path) -> std::io::Result<String> {
