@@ -3,6 +3,7 @@
 //! stdout; each loaded thread is a task that owns its core session and translates its events
 //! into notifications and server→client requests.
 
+mod attestation;
 mod command_exec;
 mod outgoing;
 mod processor;

@@ -24,6 +24,14 @@ pub enum ClientReply {
     Error(Value),
 }
 
+/// Why a request got no reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoReply {
+    Timeout,
+    /// The connection (or the channel to it) is gone, or the request was dropped.
+    Canceled,
+}
+
 pub struct Outgoing {
     tx: mpsc::Sender<String>,
     next_request_id: AtomicI64,
@@ -98,6 +106,43 @@ impl Outgoing {
             Ok(_) | Err(_) => tracing::error!("failed to encode server request {id}"),
         }
         (id, rx)
+    }
+
+    /// Sends a request and waits for its reply until `deadline`, which covers queueing the line
+    /// too. On expiry the request is forgotten, so a late reply is an unknown id; nothing is
+    /// sent to the client about it.
+    pub async fn request_until(
+        &self,
+        request: ServerRequest,
+        deadline: tokio::time::Instant,
+    ) -> Result<ClientReply, NoReply> {
+        let id = self.next_request_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.pending_map().insert(id, tx);
+        let line = match request
+            .to_jsonrpc(RequestId::Integer(id))
+            .and_then(|request| serde_json::to_value(&request))
+        {
+            Ok(message @ Value::Object(_)) => message.to_string(),
+            Ok(_) | Err(_) => {
+                tracing::error!("failed to encode server request {id}");
+                self.forget(id);
+                return Err(NoReply::Canceled);
+            }
+        };
+        let outcome = match tokio::time::timeout_at(deadline, self.tx.send(line)).await {
+            Err(_) => Err(NoReply::Timeout),
+            Ok(Err(_)) => Err(NoReply::Canceled),
+            Ok(Ok(())) => match tokio::time::timeout_at(deadline, rx).await {
+                Err(_) => Err(NoReply::Timeout),
+                Ok(Err(_)) => Err(NoReply::Canceled),
+                Ok(Ok(reply)) => Ok(reply),
+            },
+        };
+        if outcome.is_err() {
+            self.forget(id);
+        }
+        outcome
     }
 
     /// Routes a client reply; `false` when no request with that id is waiting.

@@ -15,6 +15,7 @@ use codex_core::Codex;
 use codex_core::InitialHistory;
 use codex_core::Persistence;
 use codex_core::SessionOptions;
+use codex_core::attestation::AttestationProvider;
 use codex_core::config::Config;
 use codex_core::config::ConfigEnv;
 use codex_core::config::ConfigOverrides;
@@ -32,6 +33,7 @@ use codex_core::sandbox::SandboxMode;
 use serde_json::Value;
 
 use crate::AppServerOptions;
+use crate::attestation::ClientAttestation;
 use crate::command_exec::CommandExecManager;
 use crate::outgoing::ClientReply;
 use crate::outgoing::Outgoing;
@@ -94,6 +96,8 @@ pub struct MessageProcessor {
     options: AppServerOptions,
     env: ConfigEnv,
     client: Option<wire::ClientInfo>,
+    /// `capabilities.requestAttestation` of `initialize`: fixed for the connection.
+    attestation: Option<Arc<dyn AttestationProvider>>,
     threads: BTreeMap<String, ThreadHandle>,
     command_exec: CommandExecManager,
 }
@@ -118,6 +122,7 @@ impl MessageProcessor {
             options,
             env,
             client: None,
+            attestation: None,
             threads: BTreeMap::new(),
         }
     }
@@ -234,6 +239,14 @@ impl MessageProcessor {
         let config = check_config(&self.options.config_overrides, &self.env)
             .map_err(RequestError::internal)?;
         let client = params.client_info;
+        let request_attestation = params
+            .capabilities
+            .as_ref()
+            .is_some_and(|capabilities| capabilities.request_attestation);
+        if request_attestation {
+            let provider = ClientAttestation::new(Arc::clone(&self.outgoing));
+            self.attestation = Some(Arc::new(provider));
+        }
         let user_agent = codex_core::session::user_agent_string(
             &client.name,
             &client.name,
@@ -300,6 +313,7 @@ impl MessageProcessor {
             persistence,
             history,
             linux_sandbox_exe: std::env::current_exe().ok(),
+            attestation: self.attestation.clone(),
         }
     }
 

@@ -7,6 +7,7 @@
 
 pub mod apply_patch;
 pub mod approval;
+pub mod attestation;
 pub mod auth;
 pub mod client;
 pub mod config;

@@ -171,6 +171,7 @@ async fn run(cli: Cli) -> Result<i32, String> {
             None => InitialHistory::New,
         },
         linux_sandbox_exe: std::env::current_exe().ok(),
+        attestation: None,
     };
 
     let mut processor: Box<dyn EventProcessor> = if shared.json {

@@ -3,6 +3,7 @@
 //! classification of failures; the visible stream-layer retries belong to the turn loop.
 
 mod error;
+pub mod hooks;
 pub mod sse;
 
 use std::time::Duration;
@@ -17,6 +18,7 @@ pub use error::ApiError;
 pub use error::ErrorKind;
 pub use error::backoff;
 pub use error::parse_try_again_in;
+pub use hooks::RequestHooks;
 
 use crate::config::ConfigEnv;
 use crate::config::ModelProviderInfo;
@@ -62,6 +64,7 @@ pub struct ModelClient {
     provider: ModelProviderInfo,
     /// Provider headers that do not change between requests (static + from the environment).
     provider_headers: Vec<(String, String)>,
+    hooks: RequestHooks,
 }
 
 impl ModelClient {
@@ -89,7 +92,14 @@ impl ModelClient {
             http,
             provider,
             provider_headers,
+            hooks: RequestHooks::default(),
         })
+    }
+
+    /// Installs the session's per-request hooks (attestation, token refresh).
+    pub fn with_hooks(mut self, hooks: RequestHooks) -> Self {
+        self.hooks = hooks;
+        self
     }
 
     pub fn provider(&self) -> &ModelProviderInfo {
@@ -122,11 +132,16 @@ impl ModelClient {
         })?;
         let max_retries = self.provider.request_max_retries;
         let mut attempt = 0u64;
+        let mut headers = request.headers.clone();
+        let mut refreshed = false;
         loop {
             attempt += 1;
             let mut builder = self.http.post(&url);
-            for (name, value) in request.headers.iter().chain(&self.provider_headers) {
+            for (name, value) in headers.iter().chain(&self.provider_headers) {
                 builder = builder.header(name.as_str(), value.as_str());
+            }
+            if let Some(value) = self.hooks.attestation_header().await {
+                builder = builder.header(crate::attestation::ATTESTATION_HEADER, value);
             }
             let outcome = builder.body(body.clone()).send().await;
             let failure = match outcome {
@@ -135,6 +150,14 @@ impl ModelClient {
                 }
                 Ok(response) => {
                     let status = response.status();
+                    if status == StatusCode::UNAUTHORIZED && !refreshed {
+                        refreshed = true;
+                        if let Some(updated) = self.hooks.refresh_login(&self.http, &headers).await
+                        {
+                            headers = updated;
+                            continue;
+                        }
+                    }
                     let retry_after = retry_after(response.headers());
                     let request_id = header_str(response.headers(), "x-request-id");
                     let text = response.text().await.unwrap_or_default();

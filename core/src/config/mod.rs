@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 pub use error::ConfigError;
 pub use error::Location;
+pub use providers::OPENAI_DEFAULT_BASE_URL;
 pub use types::*;
 
 use crate::sandbox::SandboxMode;

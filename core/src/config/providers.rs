@@ -12,7 +12,7 @@ use super::schema::LocalProvider;
 use super::schema::ModelProviderToml;
 
 pub(crate) const OPENAI_PROVIDER_ID: &str = "openai";
-const OPENAI_DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+pub const OPENAI_DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 const DEFAULT_REQUEST_MAX_RETRIES: u64 = 4;
 const DEFAULT_STREAM_MAX_RETRIES: u64 = 5;
 const DEFAULT_STREAM_IDLE_TIMEOUT_MS: u64 = 300_000;

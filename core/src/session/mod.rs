@@ -27,7 +27,12 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::approval::SessionApprovals;
+use crate::attestation::AttestationGate;
+use crate::attestation::AttestationProvider;
+use crate::attestation::SessionAuthKind;
 use crate::client::ModelClient;
+use crate::client::RequestHooks;
+use crate::client::hooks::TokenRefresh;
 use crate::config::Config;
 use crate::exec::UnifiedExec;
 use crate::ids;
@@ -69,6 +74,8 @@ pub struct SessionOptions {
     /// The `codex` executable, run as `codex-linux-sandbox` to sandbox commands. `None` when
     /// the front end is not the codex binary: sandboxed commands then fail with a clear error.
     pub linux_sandbox_exe: Option<PathBuf>,
+    /// Asked for `x-oai-attestation` under ChatGPT auth; only the app-server installs one.
+    pub attestation: Option<Arc<dyn AttestationProvider>>,
 }
 
 /// A new thread, a thread continued from its rollout, or a copy of one under a new id.
@@ -208,7 +215,8 @@ impl Session {
         tx_event: mpsc::UnboundedSender<Event>,
     ) -> Result<Self, CodexError> {
         let installation_id = installation_id(&config.codex_home)?;
-        let client = ModelClient::new(config.model_provider.clone(), &config.env)?;
+        let auth_kind = session_auth_kind(&config.codex_home);
+        let client = ModelClient::new(session_provider(&config, auth_kind), &config.env)?;
         let model = EffectiveModel::from_config(&config);
         let user_agent = user_agent(&options, &config);
         let agents_md = match crate::project_doc::agents_md_message(
@@ -325,6 +333,17 @@ impl Session {
                 (thread_id, base, HistoryInitialization::New, state)
             }
         };
+        // Decided once per thread, as the original does when it builds the model client.
+        let client = client.with_hooks(RequestHooks {
+            attestation: AttestationGate::open(options.attestation.clone(), auth_kind, &thread_id),
+            token_refresh: match auth_kind {
+                SessionAuthKind::ChatGpt => Some(TokenRefresh {
+                    codex_home: config.codex_home.clone(),
+                    env: config.env.clone(),
+                }),
+                SessionAuthKind::Other => None,
+            },
+        });
         let session = Session {
             tools: crate::tools::tool_specs(),
             unified_exec: UnifiedExec::default(),
@@ -686,6 +705,28 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
         .recursive(true)
         .mode(0o700)
         .create(dir)
+}
+
+fn session_auth_kind(codex_home: &Path) -> SessionAuthKind {
+    match crate::auth::chatgpt::load_chatgpt_auth(codex_home) {
+        Ok(Some(_)) => SessionAuthKind::ChatGpt,
+        Ok(None) => SessionAuthKind::Other,
+        Err(err) => {
+            tracing::warn!("{err}");
+            SessionAuthKind::Other
+        }
+    }
+}
+
+/// Under ChatGPT auth the built-in provider talks to the ChatGPT Codex backend, unless
+/// `openai_base_url` / `OPENAI_BASE_URL` chose another URL.
+fn session_provider(config: &Config, auth: SessionAuthKind) -> crate::config::ModelProviderInfo {
+    let mut provider = config.model_provider.clone();
+    let default_url = provider.base_url == crate::config::OPENAI_DEFAULT_BASE_URL;
+    if auth == SessionAuthKind::ChatGpt && provider.is_builtin_openai && default_url {
+        provider.base_url = crate::auth::chatgpt::CHATGPT_CODEX_BASE_URL.to_string();
+    }
+    provider
 }
 
 fn user_agent(options: &SessionOptions, config: &Config) -> String {

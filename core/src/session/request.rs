@@ -118,8 +118,8 @@ pub(crate) fn build_request(
     );
 
     let mut headers = Vec::new();
-    if let Some(key) = &turn_context.api_key {
-        headers.push(("authorization".to_string(), format!("Bearer {key}")));
+    if let Some(auth) = &turn_context.auth {
+        headers.extend(auth.headers());
     }
     headers.extend([
         ("originator".to_string(), sess.options.originator.clone()),

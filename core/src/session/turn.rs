@@ -14,7 +14,8 @@ use super::request::CompactionTrigger;
 use super::request::RequestKind;
 use super::request::TurnIds;
 use super::request::build_request;
-use crate::auth::resolve_api_key;
+use crate::auth::RequestAuth;
+use crate::auth::resolve_request_auth;
 use crate::client::ApiError;
 use crate::client::ErrorKind;
 use crate::client::ResponseEvent;
@@ -59,7 +60,7 @@ pub(crate) struct TurnContext {
     pub(crate) sub_id: String,
     pub(crate) ids: TurnIds,
     pub(crate) cancel: CancellationToken,
-    pub(crate) api_key: Option<String>,
+    pub(crate) auth: Option<RequestAuth>,
     /// The session's settings with this turn's overrides applied.
     pub(crate) config: Config,
     pub(crate) model: EffectiveModel,
@@ -109,7 +110,7 @@ pub(super) async fn run_turn(
             .collect(),
         TurnWork::Compact => Vec::new(),
     };
-    let outcome = match resolve_api_key(
+    let outcome = match resolve_request_auth(
         &sess.config.model_provider,
         &sess.config.env,
         &sess.config.codex_home,
@@ -118,12 +119,12 @@ pub(super) async fn run_turn(
             message: err.to_string(),
             kind: ErrorKind::Unauthorized,
         }),
-        Ok(api_key) => {
+        Ok(auth) => {
             let turn = TurnContext {
                 sub_id: sub_id.clone(),
                 ids,
                 cancel: cancel.clone(),
-                api_key,
+                auth,
                 config,
                 model,
                 output_schema: overrides.output_schema,

@@ -65,6 +65,7 @@ impl TestSession {
             persistence: Persistence::Rollout,
             history: InitialHistory::New,
             linux_sandbox_exe: Some(codex_binary()),
+            attestation: None,
         };
         let (codex, configured) = Codex::spawn(config, options).await.unwrap();
         TestSession {

@@ -1,6 +1,9 @@
 //! Credentials: `<CODEX_HOME>/auth.json` (API-key login and logout, written atomically with mode
 //! 0600) and the choice of the bearer token for a provider: its `env_key` variable, a literal
-//! token, or for the built-in provider `CODEX_API_KEY`, `OPENAI_API_KEY`, then the stored key.
+//! token, or for the built-in provider `CODEX_API_KEY`, `OPENAI_API_KEY`, then the stored login
+//! (an API key, or ChatGPT tokens: see `chatgpt`).
+
+pub mod chatgpt;
 
 use std::fmt;
 use std::io::ErrorKind;
@@ -19,9 +22,12 @@ const AUTH_FILE: &str = "auth.json";
 /// The content of `auth.json`, with the original's field names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuthDotJson {
+    /// `"apikey"` or `"chatgpt"`; absent in files written by API-key login here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_mode: Option<String>,
     #[serde(rename = "OPENAI_API_KEY", default)]
     pub openai_api_key: Option<String>,
-    /// ChatGPT login tokens, kept opaque for now.
+    /// ChatGPT login tokens (`chatgpt::TokenData`), decoded only when used.
     #[serde(default)]
     pub tokens: Option<serde_json::Value>,
     #[serde(default)]
@@ -50,6 +56,37 @@ pub enum AuthError {
         path: PathBuf,
         source: serde_json::Error,
     },
+    #[error("the stored ChatGPT id token is not valid: {0}; run `codex login` again")]
+    InvalidIdToken(String),
+    #[error("could not refresh the ChatGPT login: {0}; run `codex login` again")]
+    RefreshFailed(String),
+}
+
+/// How one request authenticates.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestAuth {
+    ApiKey(String),
+    ChatGpt(chatgpt::ChatGptAuth),
+}
+
+impl RequestAuth {
+    /// The bearer token sent as `authorization: Bearer …`.
+    pub fn bearer(&self) -> &str {
+        match self {
+            RequestAuth::ApiKey(key) => key,
+            RequestAuth::ChatGpt(auth) => &auth.access_token,
+        }
+    }
+
+    /// `authorization`, plus `chatgpt-account-id` under ChatGPT auth.
+    pub fn headers(&self) -> Vec<(String, String)> {
+        match self {
+            RequestAuth::ApiKey(key) => {
+                vec![("authorization".to_string(), format!("Bearer {key}"))]
+            }
+            RequestAuth::ChatGpt(auth) => auth.headers(),
+        }
+    }
 }
 
 fn auth_path(codex_home: &Path) -> PathBuf {
@@ -60,6 +97,7 @@ fn auth_path(codex_home: &Path) -> PathBuf {
 /// it does not exist yet.
 pub fn login_with_api_key(codex_home: &Path, api_key: &str) -> Result<(), AuthError> {
     let auth = AuthDotJson {
+        auth_mode: None,
         openai_api_key: Some(api_key.to_string()),
         tokens: None,
         last_refresh: None,
@@ -90,18 +128,19 @@ pub fn load_auth(codex_home: &Path) -> Result<Option<AuthDotJson>, AuthError> {
         .map_err(|source| AuthError::Corrupt { path, source })
 }
 
-/// The bearer token for `provider`; `Ok(None)` for providers that need none (local servers).
-pub fn resolve_api_key(
+/// How requests to `provider` authenticate; `Ok(None)` for providers that need nothing
+/// (local servers).
+pub fn resolve_request_auth(
     provider: &ModelProviderInfo,
     env: &ConfigEnv,
     codex_home: &Path,
-) -> Result<Option<String>, AuthError> {
+) -> Result<Option<RequestAuth>, AuthError> {
     if let Some(token) = &provider.experimental_bearer_token {
-        return Ok(Some(token.clone()));
+        return Ok(Some(RequestAuth::ApiKey(token.clone())));
     }
     if let Some(var) = &provider.env_key {
         return match env.non_blank(var) {
-            Some(value) => Ok(Some(value.to_string())),
+            Some(value) => Ok(Some(RequestAuth::ApiKey(value.to_string()))),
             None => Err(AuthError::MissingEnvVar {
                 var: var.clone(),
                 instructions: provider.env_key_instructions.clone(),
@@ -113,14 +152,18 @@ pub fn resolve_api_key(
     }
     for var in ["CODEX_API_KEY", "OPENAI_API_KEY"] {
         if let Some(value) = env.non_blank(var) {
-            return Ok(Some(value.to_string()));
+            return Ok(Some(RequestAuth::ApiKey(value.to_string())));
         }
     }
-    let stored = load_auth(codex_home)?
+    let stored = load_auth(codex_home)?;
+    if stored.as_ref().is_some_and(AuthDotJson::is_chatgpt) {
+        return Ok(chatgpt::load_chatgpt_auth(codex_home)?.map(RequestAuth::ChatGpt));
+    }
+    let stored = stored
         .and_then(|auth| auth.openai_api_key)
         .filter(|key| !key.trim().is_empty());
     match stored {
-        Some(key) => Ok(Some(key)),
+        Some(key) => Ok(Some(RequestAuth::ApiKey(key))),
         None => Err(AuthError::MissingEnvVar {
             var: "OPENAI_API_KEY".to_string(),
             instructions: None,
@@ -151,6 +194,9 @@ pub fn login_status(codex_home: &Path) -> Result<LoginStatus, AuthError> {
     let Some(auth) = load_auth(codex_home)? else {
         return Ok(LoginStatus::NotLoggedIn);
     };
+    if auth.is_chatgpt() {
+        return Ok(LoginStatus::ChatGpt);
+    }
     Ok(match (auth.openai_api_key, auth.tokens) {
         (Some(key), _) => LoginStatus::ApiKey(mask_key(&key)),
         (None, Some(tokens)) if !tokens.is_null() => LoginStatus::ChatGpt,
@@ -280,7 +326,9 @@ mod tests {
         env: &ConfigEnv,
         home: &Path,
     ) -> Result<Option<String>, String> {
-        resolve_api_key(provider, env, home).map_err(|err| err.to_string())
+        resolve_request_auth(provider, env, home)
+            .map(|auth| auth.map(|auth| auth.bearer().to_string()))
+            .map_err(|err| err.to_string())
     }
 
     #[test]
@@ -309,6 +357,7 @@ mod tests {
         assert_eq!(
             load_auth(&home).map_err(|e| e.to_string()),
             Ok(Some(AuthDotJson {
+                auth_mode: None,
                 openai_api_key: Some("sk-test".into()),
                 tokens: None,
                 last_refresh: None,
