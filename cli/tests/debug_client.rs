@@ -544,3 +544,52 @@ fn config_overrides_are_forwarded_to_the_app_server() {
     assert_eq!(bodies.len(), 1);
     assert_eq!(bodies[0]["model"], "gpt-5.4");
 }
+
+/// A ChatGPT login (unsigned JWTs built here) with the built-in provider at the mock.
+fn write_chatgpt_login(env: &Env) {
+    use base64::Engine as _;
+    let b64 =
+        |value: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string());
+    let claims = json!({"https://api.openai.com/auth": {"chatgpt_account_id": "acct-example"}});
+    let jwt = format!("{}.{}.sig", b64(json!({"alg": "none"})), b64(claims));
+    let auth = json!({
+        "auth_mode": "chatgpt",
+        "OPENAI_API_KEY": null,
+        "tokens": {
+            "id_token": jwt,
+            "access_token": "access-example",
+            "refresh_token": "refresh-example",
+            "account_id": "acct-example",
+        },
+        "last_refresh": "2026-11-23T00:28:39.395401Z",
+    });
+    std::fs::write(env.home.path().join("auth.json"), auth.to_string()).unwrap();
+    env.home.write_config(&format!(
+        "model = \"gpt-5.5\"\nopenai_base_url = \"{}\"\n",
+        env.server.base_url()
+    ));
+}
+
+#[test]
+fn attestation_token_goes_upstream_under_chatgpt_auth() {
+    let env = Env::new(vec![MockResponse::message("Hi")]);
+    write_chatgpt_login(&env);
+    let mut client = env.client(&["--attestation-token", "v1.test", "--final-only"]);
+    client.thread_id();
+    client.send("hello");
+    client.wait_stdout("assistant: Hi\n");
+    let done = client.quit();
+
+    assert_eq!(done.code, Some(0), "stderr:\n{}", done.stderr);
+    let headers: Vec<Option<String>> = env
+        .server
+        .requests()
+        .iter()
+        .filter(|request| request.path == "/v1/responses")
+        .map(|request| request.header("x-oai-attestation").map(str::to_string))
+        .collect();
+    assert_eq!(
+        headers,
+        vec![Some(r#"{"v":1,"s":0,"t":"v1.test"}"#.to_string())]
+    );
+}
