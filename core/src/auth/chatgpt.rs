@@ -13,7 +13,10 @@ use super::AuthDotJson;
 use super::AuthError;
 use super::load_auth;
 use super::write_auth;
+use crate::attestation::SessionAuthKind;
 use crate::config::ConfigEnv;
+use crate::config::ModelProviderInfo;
+use crate::config::OPENAI_DEFAULT_BASE_URL;
 
 /// The ChatGPT Codex backend, used by the built-in provider under ChatGPT auth.
 pub const CHATGPT_CODEX_BASE_URL: &str = "https://chatgpt.com/backend-api/codex";
@@ -104,6 +107,32 @@ pub fn load_chatgpt_auth(codex_home: &Path) -> Result<Option<ChatGptAuth>, AuthE
         }
         Some(_) | None => Ok(None),
     }
+}
+
+/// ChatGPT auth or not, for the gate of attestation; an unreadable login counts as not.
+pub fn session_auth_kind(codex_home: &Path) -> SessionAuthKind {
+    match load_chatgpt_auth(codex_home) {
+        Ok(Some(_)) => SessionAuthKind::ChatGpt,
+        Ok(None) => SessionAuthKind::Other,
+        Err(err) => {
+            tracing::warn!("{err}");
+            SessionAuthKind::Other
+        }
+    }
+}
+
+/// Under ChatGPT auth the built-in provider talks to the ChatGPT Codex backend, unless
+/// `openai_base_url` / `OPENAI_BASE_URL` chose another URL than the API default.
+pub fn provider_for_login(
+    provider: &ModelProviderInfo,
+    auth: SessionAuthKind,
+) -> ModelProviderInfo {
+    let mut provider = provider.clone();
+    let default_url = provider.base_url == OPENAI_DEFAULT_BASE_URL;
+    if auth == SessionAuthKind::ChatGpt && provider.is_builtin_openai && default_url {
+        provider.base_url = CHATGPT_CODEX_BASE_URL.to_string();
+    }
+    provider
 }
 
 /// Reads the JWT payload (base64url, no padding) without checking the signature.

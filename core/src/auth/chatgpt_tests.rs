@@ -130,3 +130,40 @@ async fn refresh_saves_and_returns_the_new_tokens() {
         Some("2026-11-23T00:28:39.395401Z")
     );
 }
+
+#[test]
+fn the_builtin_provider_uses_the_codex_backend_under_chatgpt_auth() {
+    let chatgpt_home = home_with(&chatgpt_auth_json("access-1"));
+    let api_key_home = tempfile::tempdir().unwrap();
+    super::super::login_with_api_key(api_key_home.path(), "sk-test").unwrap();
+    let (chatgpt, other) = (
+        session_auth_kind(chatgpt_home.path()),
+        session_auth_kind(api_key_home.path()),
+    );
+    assert_eq!(
+        (chatgpt, other),
+        (SessionAuthKind::ChatGpt, SessionAuthKind::Other)
+    );
+    let env = ConfigEnv {
+        vars: HashMap::from([(
+            "CODEX_HOME".to_string(),
+            chatgpt_home.path().display().to_string(),
+        )]),
+    };
+    let config =
+        crate::config::load_config(crate::config::ConfigOverrides::default(), env).unwrap();
+    let builtin = config.model_provider;
+    let url = |provider: &ModelProviderInfo, auth| provider_for_login(provider, auth).base_url;
+    assert_eq!(url(&builtin, chatgpt), CHATGPT_CODEX_BASE_URL);
+    assert_eq!(url(&builtin, other), OPENAI_DEFAULT_BASE_URL);
+    let chosen = ModelProviderInfo {
+        base_url: "http://127.0.0.1:9/v1".into(),
+        ..builtin.clone()
+    };
+    assert_eq!(url(&chosen, chatgpt), "http://127.0.0.1:9/v1");
+    let custom = ModelProviderInfo {
+        is_builtin_openai: false,
+        ..builtin
+    };
+    assert_eq!(url(&custom, chatgpt), OPENAI_DEFAULT_BASE_URL);
+}

@@ -215,8 +215,9 @@ impl Session {
         tx_event: mpsc::UnboundedSender<Event>,
     ) -> Result<Self, CodexError> {
         let installation_id = installation_id(&config.codex_home)?;
-        let auth_kind = session_auth_kind(&config.codex_home);
-        let client = ModelClient::new(session_provider(&config, auth_kind), &config.env)?;
+        let auth_kind = crate::auth::chatgpt::session_auth_kind(&config.codex_home);
+        let provider = crate::auth::chatgpt::provider_for_login(&config.model_provider, auth_kind);
+        let client = ModelClient::new(provider, &config.env)?;
         let model = EffectiveModel::from_config(&config);
         let user_agent = user_agent(&options, &config);
         let agents_md = match crate::project_doc::agents_md_message(
@@ -705,28 +706,6 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
         .recursive(true)
         .mode(0o700)
         .create(dir)
-}
-
-fn session_auth_kind(codex_home: &Path) -> SessionAuthKind {
-    match crate::auth::chatgpt::load_chatgpt_auth(codex_home) {
-        Ok(Some(_)) => SessionAuthKind::ChatGpt,
-        Ok(None) => SessionAuthKind::Other,
-        Err(err) => {
-            tracing::warn!("{err}");
-            SessionAuthKind::Other
-        }
-    }
-}
-
-/// Under ChatGPT auth the built-in provider talks to the ChatGPT Codex backend, unless
-/// `openai_base_url` / `OPENAI_BASE_URL` chose another URL.
-fn session_provider(config: &Config, auth: SessionAuthKind) -> crate::config::ModelProviderInfo {
-    let mut provider = config.model_provider.clone();
-    let default_url = provider.base_url == crate::config::OPENAI_DEFAULT_BASE_URL;
-    if auth == SessionAuthKind::ChatGpt && provider.is_builtin_openai && default_url {
-        provider.base_url = crate::auth::chatgpt::CHATGPT_CODEX_BASE_URL.to_string();
-    }
-    provider
 }
 
 fn user_agent(options: &SessionOptions, config: &Config) -> String {
