@@ -75,24 +75,29 @@ impl CommandExecManager {
         lock(&self.processes).clear();
     }
 
-    pub async fn write(&self, params: wire::CommandExecWriteParams) -> Result<(), String> {
+    /// Checks a `command/exec/write` and returns the write to perform once it was answered:
+    /// the response must go out before any output the write causes.
+    pub fn prepare_write(
+        &self,
+        params: wire::CommandExecWriteParams,
+    ) -> Result<PreparedWrite, String> {
         let sender = lock(&self.processes)
             .get(&params.process_id)
             .map(|running| running.stdin.clone())
             .ok_or_else(|| unknown_process(&params.process_id))?;
-        let Some(sender) = sender else {
-            return Ok(());
+        let bytes = match params.delta_base64 {
+            Some(delta) => Some(
+                base64::engine::general_purpose::STANDARD
+                    .decode(delta)
+                    .map_err(|err| format!("deltaBase64 is not valid base64: {err}"))?,
+            ),
+            None => None,
         };
-        if let Some(delta) = params.delta_base64 {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(delta)
-                .map_err(|err| format!("deltaBase64 is not valid base64: {err}"))?;
-            let _ = sender.send(StdinMessage::Bytes(bytes));
-        }
-        if params.close_stdin {
-            let _ = sender.send(StdinMessage::Close);
-        }
-        Ok(())
+        Ok(PreparedWrite {
+            sender,
+            bytes,
+            close: params.close_stdin,
+        })
     }
 
     pub fn terminate(&self, process_id: &str) -> Result<(), String> {
@@ -289,6 +294,26 @@ impl CommandExecManager {
             }
         });
         Ok(())
+    }
+}
+
+pub struct PreparedWrite {
+    sender: Option<mpsc::UnboundedSender<StdinMessage>>,
+    bytes: Option<Vec<u8>>,
+    close: bool,
+}
+
+impl PreparedWrite {
+    pub fn send(self) {
+        let Some(sender) = self.sender else {
+            return;
+        };
+        if let Some(bytes) = self.bytes {
+            let _ = sender.send(StdinMessage::Bytes(bytes));
+        }
+        if self.close {
+            let _ = sender.send(StdinMessage::Close);
+        }
     }
 }
 

@@ -201,13 +201,14 @@ impl MessageProcessor {
                 self.command_exec.exec(id.clone(), params, &config).await
             }
             ClientRequest::CommandExecWrite(params) => {
-                self.command_exec
-                    .write(params)
-                    .await
+                let write = self
+                    .command_exec
+                    .prepare_write(params)
                     .map_err(RequestError::invalid)?;
                 self.outgoing
                     .respond(id, &wire::CommandExecWriteResponse {})
                     .await;
+                write.send();
                 Ok(())
             }
             ClientRequest::CommandExecTerminate(params) => {

@@ -564,10 +564,8 @@ fn write_chatgpt_login(env: &Env) {
         "last_refresh": "2026-11-23T00:28:39.395401Z",
     });
     std::fs::write(env.home.path().join("auth.json"), auth.to_string()).unwrap();
-    env.home.write_config(&format!(
-        "model = \"gpt-5.5\"\nopenai_base_url = \"{}\"\n",
-        env.server.base_url()
-    ));
+    env.home
+        .write_config(&chatgpt_http_provider(&env.server.base_url()));
 }
 
 #[test]
@@ -592,4 +590,12 @@ fn attestation_token_goes_upstream_under_chatgpt_auth() {
         headers,
         vec![Some(r#"{"v":1,"s":0,"t":"v1.test"}"#.to_string())]
     );
+}
+
+/// The stored login's provider over plain HTTP: a custom provider that uses the `auth.json`
+/// login like the built-in one (which would try the WebSocket first).
+fn chatgpt_http_provider(base_url: &str) -> String {
+    format!(
+        "model = \"gpt-5.5\"\nmodel_provider = \"chatgpt_http\"\n[model_providers.chatgpt_http]\nname = \"ChatGPT over HTTP\"\nbase_url = \"{base_url}\"\nrequires_openai_auth = true\n"
+    )
 }

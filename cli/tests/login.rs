@@ -7,7 +7,9 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 
-use codex_test_support::MockResponse;
+use codex_test_support::MockWebsocketServer;
+use codex_test_support::ev_assistant_message;
+use codex_test_support::ev_completed;
 use common::TestEnv;
 use common::stderr;
 use pretty_assertions::assert_eq;
@@ -55,8 +57,13 @@ fn empty_key_on_stdin_is_refused() {
 
 #[test]
 fn builtin_provider_uses_codex_api_key_then_the_stored_login() {
-    let env = TestEnv::new(vec![MockResponse::message("a"), MockResponse::message("b")]);
-    let base = format!("openai_base_url=\"{}\"", env.server.base_url());
+    // The built-in provider talks WebSocket first (§9): the key is on each process's handshake.
+    let env = TestEnv::new(vec![]);
+    let ws = MockWebsocketServer::start(vec![
+        vec![ev_assistant_message("msg_1", "a"), ev_completed("resp_1")],
+        vec![ev_assistant_message("msg_2", "b"), ev_completed("resp_2")],
+    ]);
+    let base = format!("openai_base_url=\"{}\"", ws.base_url());
     let run = |extra_env: Option<(&str, &str)>| {
         let mut command = env.codex();
         command.args(["exec", "-c", "model_provider=\"openai\"", "-c", &base, "hi"]);
@@ -70,14 +77,16 @@ fn builtin_provider_uses_codex_api_key_then_the_stored_login() {
     assert_eq!(login(&env, "sk-stored-key-1234567").status.code(), Some(0));
     let output = run(None);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let requests = env.server.requests();
+    let handshakes = ws.handshakes();
+    assert_eq!(handshakes.len(), 2);
     assert_eq!(
-        requests[0].header("authorization"),
+        handshakes[0].header("authorization"),
         Some("Bearer sk-from-env")
     );
     assert_eq!(
-        requests[1].header("authorization"),
+        handshakes[1].header("authorization"),
         Some("Bearer sk-stored-key-1234567")
     );
-    assert_eq!(requests[0].header("version"), Some("0.169.0"));
+    assert_eq!(handshakes[0].header("version"), Some("0.169.0"));
+    assert_eq!(env.server.requests().len(), 0);
 }

@@ -20,6 +20,10 @@
 //!   [`ev_assistant_message_with_phase`], [`ev_reasoning`], [`ev_function_call`],
 //!   [`ev_custom_tool_call`], [`ev_completed`], [`ev_completed_with_usage`], [`ev_failed`],
 //!   [`ev_output_text_delta`], [`ev_output_item_added`].
+//! - [`MockWebsocketServer::start`]`(Vec<Vec<Value>>)`: the §9 WebSocket transport at
+//!   `ws://127.0.0.1:PORT/v1/responses`; one scripted event list per generating `response.create`
+//!   frame, an empty response to the prewarm (a refused upgrade: use [`MockServer`], which answers
+//!   the `GET` with 404). [`MockWebsocketServer::handshakes`] and [`MockWebsocketServer::frames`] are the recording.
 //! - Running the binary: [`TestCodexHome`] (a temp `CODEX_HOME`), [`mock_provider_config`] (the
 //!   `config.toml` lines selecting the mock provider), [`base_env`] (the whole environment of the
 //!   child, for `Command::env_clear().envs(..)`), [`init_git_repo`].
@@ -48,6 +52,7 @@ mod events;
 mod git;
 mod home;
 mod server;
+mod websocket;
 
 pub use events::ev_assistant_message;
 pub use events::ev_assistant_message_with_phase;
@@ -66,3 +71,5 @@ pub use home::mock_provider_config;
 pub use server::MockResponse;
 pub use server::MockServer;
 pub use server::RecordedRequest;
+pub use websocket::MockWebsocketServer;
+pub use websocket::RecordedHandshake;

@@ -72,10 +72,8 @@ fn start(responses: Vec<MockResponse>, login: Login) -> AppServer {
         Login::ApiKey => json!({"OPENAI_API_KEY": "sk-test"}).to_string(),
     };
     std::fs::write(app.home.path().join("auth.json"), auth).unwrap();
-    app.home.write_config(&format!(
-        "model = \"gpt-5.5\"\nopenai_base_url = \"{}\"\n",
-        app.server.base_url()
-    ));
+    app.home
+        .write_config(&chatgpt_http_provider(&app.server.base_url()));
     app
 }
 
@@ -322,4 +320,12 @@ fn compaction_is_attested() {
         headers(&posts, "x-oai-attestation"),
         vec![header.clone(), header]
     );
+}
+
+/// The stored login's provider over plain HTTP: a custom provider that uses the `auth.json`
+/// login like the built-in one (which would try the WebSocket first).
+fn chatgpt_http_provider(base_url: &str) -> String {
+    format!(
+        "model = \"gpt-5.5\"\nmodel_provider = \"chatgpt_http\"\n[model_providers.chatgpt_http]\nname = \"ChatGPT over HTTP\"\nbase_url = \"{base_url}\"\nrequires_openai_auth = true\n"
+    )
 }

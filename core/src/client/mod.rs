@@ -5,6 +5,7 @@
 mod error;
 pub mod hooks;
 pub mod sse;
+pub mod websocket;
 
 use std::time::Duration;
 
@@ -65,6 +66,8 @@ pub struct ModelClient {
     /// Provider headers that do not change between requests (static + from the environment).
     provider_headers: Vec<(String, String)>,
     hooks: RequestHooks,
+    /// Present when the provider supports the WebSocket transport (§9).
+    websocket: Option<websocket::WebsocketTransport>,
 }
 
 impl ModelClient {
@@ -88,12 +91,51 @@ impl ModelClient {
                 provider_headers.push((header.clone(), value.to_string()));
             }
         }
-        Ok(ModelClient {
+        let mut client = ModelClient {
             http,
             provider,
             provider_headers,
             hooks: RequestHooks::default(),
-        })
+            websocket: None,
+        };
+        if client.provider.supports_websockets {
+            client.websocket = Some(websocket::WebsocketTransport::new(
+                &client.responses_url(),
+                Duration::from_millis(client.provider.stream_idle_timeout_ms),
+            ));
+        }
+        Ok(client)
+    }
+
+    /// True while requests go over the WebSocket (the provider supports it, no fallback yet).
+    pub fn uses_websocket(&self) -> bool {
+        self.websocket
+            .as_ref()
+            .is_some_and(websocket::WebsocketTransport::is_active)
+    }
+
+    /// W6: the rest of the session uses HTTP.
+    pub fn fall_back_to_http(&self) {
+        if let Some(websocket) = &self.websocket {
+            websocket.fall_back();
+        }
+    }
+
+    /// Sends the request over the WebSocket when it is in use (connecting and prewarming with
+    /// `prewarm` first when needed), else as an HTTP POST.
+    pub async fn stream_with_prewarm(
+        &self,
+        request: &ApiRequest,
+        prewarm: &ApiRequest,
+    ) -> Result<ResponseStream, ApiError> {
+        match &self.websocket {
+            Some(websocket) if websocket.is_active() => {
+                websocket
+                    .stream(request, prewarm, &self.provider_headers, &self.hooks)
+                    .await
+            }
+            Some(_) | None => self.stream(request).await,
+        }
     }
 
     /// Installs the session's per-request hooks (attestation, token refresh).

@@ -15,6 +15,8 @@ use crate::protocol::models::ResponseItem;
 pub enum RequestKind {
     Turn,
     Compaction(CompactionTrigger),
+    /// The WebSocket prewarm (§9 W2): also the handshake's headers; `turn_id` is `""`.
+    Prewarm,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +40,10 @@ pub(crate) fn build_request(
     window_number: u64,
     context_window_id: &str,
 ) -> ApiRequest {
-    let turn = &turn_context.ids;
+    let turn_id = match kind {
+        RequestKind::Prewarm => "",
+        RequestKind::Turn | RequestKind::Compaction(_) => turn_context.ids.turn_id.as_str(),
+    };
     let config = &turn_context.config;
     let model = &turn_context.model;
     let window_id = format!("{}:{window_number}", sess.thread_id);
@@ -65,7 +70,9 @@ pub(crate) fn build_request(
     body.insert("stream".into(), json!(true));
     body.insert("input".into(), Value::Array(input));
     let (tools, parallel) = match kind {
-        RequestKind::Turn => (sess.tools.clone(), model.info.parallel_tool_calls),
+        RequestKind::Turn | RequestKind::Prewarm => {
+            (sess.tools.clone(), model.info.parallel_tool_calls)
+        }
         RequestKind::Compaction(_) => (Vec::new(), false),
     };
     body.insert("tools".into(), Value::Array(tools));
@@ -107,9 +114,9 @@ pub(crate) fn build_request(
     body.insert(
         "client_metadata".into(),
         json!({
-            "root_turn_id": turn.turn_id,
+            "root_turn_id": turn_id,
             "x-codex-turn-metadata": metadata,
-            "turn_id": turn.turn_id,
+            "turn_id": turn_id,
             "thread_id": sess.thread_id,
             "session_id": sess.thread_id,
             "x-codex-window-id": window_id,
@@ -150,27 +157,36 @@ fn turn_metadata(
     context_window_id: &str,
 ) -> String {
     let turn = &turn_context.ids;
+    let prewarm = kind == RequestKind::Prewarm;
     let mut meta = Map::new();
     meta.insert("installation_id".into(), json!(sess.installation_id));
     meta.insert("session_id".into(), json!(sess.thread_id));
     meta.insert("thread_id".into(), json!(sess.thread_id));
     meta.insert("agent_name".into(), json!("/root"));
-    meta.insert("turn_id".into(), json!(turn.turn_id));
+    meta.insert(
+        "turn_id".into(),
+        json!(if prewarm { "" } else { turn.turn_id.as_str() }),
+    );
     meta.insert("window_id".into(), json!(window_id));
     meta.insert("window_number".into(), json!(window_number));
     meta.insert("context_window_id".into(), json!(context_window_id));
     let request_kind = match kind {
         RequestKind::Turn => "turn",
         RequestKind::Compaction(_) => "compaction",
+        RequestKind::Prewarm => "prewarm",
     };
     meta.insert("request_kind".into(), json!(request_kind));
     meta.insert(
         "history_initialization".into(),
         json!(sess.history_initialization),
     );
-    meta.insert("root_turn_id".into(), json!(turn.turn_id));
+    if !prewarm {
+        meta.insert("root_turn_id".into(), json!(turn.turn_id));
+    }
     meta.insert("thread_source".into(), json!(sess.options.thread_source));
-    meta.insert("turn_trigger".into(), json!(sess.options.turn_trigger));
+    if !prewarm {
+        meta.insert("turn_trigger".into(), json!(sess.options.turn_trigger));
+    }
     meta.insert("sandbox".into(), json!("seccomp"));
     meta.insert(
         "sandbox_mode".into(),
@@ -179,10 +195,12 @@ fn turn_metadata(
     meta.insert("auto_review_enabled".into(), json!(false));
     meta.insert("node_repl_auto_review_required".into(), json!(false));
     meta.insert("node_repl_disabled".into(), json!(false));
-    meta.insert(
-        "turn_started_at_unix_ms".into(),
-        json!(turn.started_at_unix_ms),
-    );
+    if !prewarm {
+        meta.insert(
+            "turn_started_at_unix_ms".into(),
+            json!(turn.started_at_unix_ms),
+        );
+    }
     meta.insert("analytics_enabled".into(), json!(true));
     meta.insert("model".into(), json!(turn_context.config.model));
     if let Some(effort) = turn_context.model.reasoning_effort {

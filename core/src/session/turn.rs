@@ -273,7 +273,25 @@ pub(crate) async fn sample(
         }
         let (window_number, window_id) = sess.window();
         let request = build_request(sess, turn, kind, &input, window_number, &window_id);
-        match sample_once(sess, turn, kind, &request).await {
+        let stream = if sess.client.uses_websocket() {
+            let base = &input[..input.len().min(1)];
+            let prewarm = build_request(
+                sess,
+                turn,
+                RequestKind::Prewarm,
+                base,
+                window_number,
+                &window_id,
+            );
+            sess.client.stream_with_prewarm(&request, &prewarm).await
+        } else {
+            sess.client.stream(&request).await
+        };
+        let outcome = match stream {
+            Ok(stream) => sample_once(sess, turn, kind, stream).await,
+            Err(err) => Err(err),
+        };
+        match outcome {
             Ok(sample) => return Ok(sample),
             Err(ApiError::Fatal { message, kind }) => {
                 return Err(TurnError::Fatal { message, kind });
@@ -284,6 +302,20 @@ pub(crate) async fn sample(
                 kind,
             }) => {
                 attempt += 1;
+                if attempt > max_retries && sess.client.uses_websocket() {
+                    // W6: the request is resent over HTTP, which the session keeps from now on.
+                    sess.client.fall_back_to_http();
+                    sess.emit(
+                        &turn.sub_id,
+                        EventMsg::Warning {
+                            message: format!(
+                                "Falling back from WebSockets to HTTPS transport. {message}"
+                            ),
+                        },
+                    );
+                    attempt = 0;
+                    continue;
+                }
                 if attempt > max_retries {
                     return Err(TurnError::Fatal { message, kind });
                 }
@@ -306,9 +338,8 @@ async fn sample_once(
     sess: &Session,
     turn: &TurnContext,
     kind: RequestKind,
-    request: &crate::client::ApiRequest,
+    mut stream: crate::client::ResponseStream,
 ) -> Result<Sample, ApiError> {
-    let mut stream = sess.client.stream(request).await?;
     let mut sample = Sample {
         items: Vec::new(),
         tool_calls: Vec::new(),
