@@ -960,11 +960,24 @@ impl MessageProcessor {
         let config = check_config(&self.options.config_overrides, &self.env)
             .map_err(RequestError::internal)?;
         let requires_openai_auth = config.model_provider.requires_openai_auth;
-        let account = match codex_core::auth::login_status(&config.codex_home) {
-            Ok(codex_core::auth::LoginStatus::ApiKey(_)) if requires_openai_auth => {
+        let chatgpt = codex_core::auth::chatgpt::load_chatgpt_auth(&config.codex_home)
+            .ok()
+            .flatten();
+        let account = match (chatgpt, codex_core::auth::login_status(&config.codex_home)) {
+            (Some(login), _) => Some(wire::Account::Chatgpt {
+                email: login.claims.email,
+                // The plan names are the wire's snake_case values; unknown plans read as free.
+                plan_type: login
+                    .claims
+                    .plan_type
+                    .and_then(|plan| serde_json::from_value(Value::String(plan)).ok())
+                    .unwrap_or(wire::PlanType::Free),
+                workspace_name: None,
+            }),
+            (None, Ok(codex_core::auth::LoginStatus::ApiKey(_))) if requires_openai_auth => {
                 Some(wire::Account::ApiKey)
             }
-            Ok(_) | Err(_) => None,
+            (None, Ok(_) | Err(_)) => None,
         };
         self.outgoing
             .respond(

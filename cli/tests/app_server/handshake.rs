@@ -99,3 +99,24 @@ fn stdin_eof_exits_zero() {
     app.initialize();
     assert_eq!(app.wait(), Some(0));
 }
+
+#[test]
+fn account_and_models_for_an_api_key_provider() {
+    let mut app = AppServer::start(vec![]);
+    app.initialize();
+    let id = app.request("account/read", json!({}));
+    assert_eq!(
+        app.response(id),
+        json!({"id": id, "result": {"account": null, "userId": null, "requiresOpenaiAuth": false}})
+    );
+    let id = app.request("model/list", json!({"limit": 2}));
+    let models = app.response(id);
+    assert_eq!(models["result"]["data"][0]["id"], "gpt-5.5");
+    assert_eq!(models["result"]["data"][0]["isDefault"], true);
+    assert_eq!(models["result"]["data"].as_array().unwrap().len(), 2);
+    let cursor = models["result"]["nextCursor"].as_str().unwrap().to_string();
+    let id = app.request("model/list", json!({"cursor": cursor}));
+    let rest = app.response(id);
+    assert_eq!(rest["result"]["data"][0]["isDefault"], false);
+    assert_eq!(rest["result"]["nextCursor"], serde_json::Value::Null);
+}
