@@ -102,6 +102,45 @@ pub struct MessageProcessor {
     command_exec: CommandExecManager,
 }
 
+/// A `thread/start`, `thread/resume` or `thread/fork` response: the thread and the settings
+/// it runs with, plus any fields of that response alone.
+macro_rules! thread_response {
+    ($ty:path, $thread:expr, $config:expr $(, $field:ident: $value:expr)* $(,)?) => {{
+        let thread: &wire::Thread = $thread;
+        let config: &Config = $config;
+        $ty {
+            thread: thread.clone(),
+            model: config.model.clone(),
+            model_provider: config.model_provider_id.clone(),
+            service_tier: None,
+            disabled_plugin_ids: Vec::new(),
+            cwd: config.cwd.clone(),
+            instruction_sources: Vec::new(),
+            approval_policy: wire_approval(config.approval_policy),
+            approvals_reviewer: wire::ApprovalsReviewer::User,
+            sandbox: wire_sandbox_policy(&config.sandbox_policy),
+            reasoning_effort: thread.reasoning_effort.clone(),
+            $($field: $value,)*
+        }
+    }};
+}
+
+/// The overrides of a `thread/start`, `thread/resume` or `thread/fork` params value.
+macro_rules! config_params {
+    ($params:expr, $cwd:expr) => {
+        ThreadConfigParams {
+            cwd: $cwd,
+            model: $params.model,
+            model_provider: $params.model_provider,
+            approval_policy: $params.approval_policy,
+            sandbox: $params.sandbox,
+            config: $params.config,
+            base_instructions: $params.base_instructions,
+            developer_instructions: $params.developer_instructions,
+        }
+    };
+}
+
 /// Thread settings a `thread/start`, `thread/resume` or `thread/fork` may override.
 struct ThreadConfigParams {
     cwd: Option<PathBuf>,
@@ -379,16 +418,7 @@ impl MessageProcessor {
     }
 
     async fn thread_start(&mut self, id: &RequestId, params: wire::ThreadStartParams) -> Handled {
-        let config = self.load_thread_config(&ThreadConfigParams {
-            cwd: params.cwd,
-            model: params.model,
-            model_provider: params.model_provider,
-            approval_policy: params.approval_policy,
-            sandbox: params.sandbox,
-            config: params.config,
-            base_instructions: params.base_instructions,
-            developer_instructions: params.developer_instructions,
-        })?;
+        let config = self.load_thread_config(&config_params!(params, params.cwd))?;
         let persistence = if params.ephemeral.unwrap_or(false) {
             Persistence::Ephemeral
         } else {
@@ -398,19 +428,7 @@ impl MessageProcessor {
             .load_thread(config.clone(), persistence, InitialHistory::New, None)
             .await?;
         let thread = handle.to_wire(Vec::new());
-        let response = wire::ThreadStartResponse {
-            thread: thread.clone(),
-            model: config.model.clone(),
-            model_provider: config.model_provider_id.clone(),
-            service_tier: None,
-            disabled_plugin_ids: Vec::new(),
-            cwd: config.cwd.clone(),
-            instruction_sources: Vec::new(),
-            approval_policy: wire_approval(config.approval_policy),
-            approvals_reviewer: wire::ApprovalsReviewer::User,
-            sandbox: wire_sandbox_policy(&config.sandbox_policy),
-            reasoning_effort: thread.reasoning_effort.clone(),
-        };
+        let response = thread_response!(wire::ThreadStartResponse, &thread, &config);
         self.outgoing.respond(id, &response).await;
         self.outgoing
             .notify(N::ThreadStarted(wire::ThreadStartedNotification { thread }))
@@ -449,16 +467,10 @@ impl MessageProcessor {
             }
             None => {
                 let (resumed, summary) = self.read_persisted(&params.thread_id)?;
-                let config = self.load_thread_config(&ThreadConfigParams {
-                    cwd: params.cwd.or_else(|| Some(resumed.cwd.clone())),
-                    model: params.model,
-                    model_provider: params.model_provider,
-                    approval_policy: params.approval_policy,
-                    sandbox: params.sandbox,
-                    config: params.config,
-                    base_instructions: params.base_instructions,
-                    developer_instructions: params.developer_instructions,
-                })?;
+                let config = self.load_thread_config(&config_params!(
+                    params,
+                    params.cwd.or_else(|| Some(resumed.cwd.clone()))
+                ))?;
                 let usage = resumed.total_usage;
                 let handle = self
                     .load_thread(
@@ -477,21 +489,13 @@ impl MessageProcessor {
             recorded_turns(&handle)
         };
         let thread = handle.to_wire(turns);
-        let response = wire::ThreadResumeResponse {
-            thread: thread.clone(),
-            model: config.model.clone(),
-            model_provider: config.model_provider_id.clone(),
-            service_tier: None,
-            disabled_plugin_ids: Vec::new(),
-            cwd: config.cwd.clone(),
-            instruction_sources: Vec::new(),
-            approval_policy: wire_approval(config.approval_policy),
-            approvals_reviewer: wire::ApprovalsReviewer::User,
-            sandbox: wire_sandbox_policy(&config.sandbox_policy),
-            reasoning_effort: thread.reasoning_effort.clone(),
+        let response = thread_response!(
+            wire::ThreadResumeResponse,
+            &thread,
+            &config,
             turns_backwards_cursor: None,
             items_backwards_cursor: None,
-        };
+        );
         self.outgoing.respond(id, &response).await;
         if let Some(usage) = usage {
             self.replay_usage(&thread, &usage, &config).await;
@@ -522,16 +526,10 @@ impl MessageProcessor {
 
     async fn thread_fork(&mut self, id: &RequestId, params: wire::ThreadForkParams) -> Handled {
         let (source, summary) = self.read_persisted(&params.thread_id)?;
-        let config = self.load_thread_config(&ThreadConfigParams {
-            cwd: params.cwd.or_else(|| Some(source.cwd.clone())),
-            model: params.model,
-            model_provider: params.model_provider,
-            approval_policy: params.approval_policy,
-            sandbox: params.sandbox,
-            config: params.config,
-            base_instructions: params.base_instructions,
-            developer_instructions: params.developer_instructions,
-        })?;
+        let config = self.load_thread_config(&config_params!(
+            params,
+            params.cwd.or_else(|| Some(source.cwd.clone()))
+        ))?;
         let usage = source.total_usage;
         let source_path = source.path.clone();
         let persistence = if params.ephemeral {
@@ -560,19 +558,7 @@ impl MessageProcessor {
                 .unwrap_or_default()
         };
         let thread = handle.to_wire(turns);
-        let response = wire::ThreadForkResponse {
-            thread: thread.clone(),
-            model: config.model.clone(),
-            model_provider: config.model_provider_id.clone(),
-            service_tier: None,
-            disabled_plugin_ids: Vec::new(),
-            cwd: config.cwd.clone(),
-            instruction_sources: Vec::new(),
-            approval_policy: wire_approval(config.approval_policy),
-            approvals_reviewer: wire::ApprovalsReviewer::User,
-            sandbox: wire_sandbox_policy(&config.sandbox_policy),
-            reasoning_effort: thread.reasoning_effort.clone(),
-        };
+        let response = thread_response!(wire::ThreadForkResponse, &thread, &config);
         self.outgoing.respond(id, &response).await;
         self.replay_usage(&thread, &usage, &config).await;
         self.outgoing
