@@ -333,10 +333,11 @@ fn chatgpt_http_provider(base_url: &str) -> String {
     )
 }
 
-/// A ChatGPT-login custom provider on the WebSocket transport at `base_url`.
-fn chatgpt_websocket_provider(base_url: &str) -> String {
+/// A ChatGPT-login custom provider on the WebSocket transport at `base_url`, with the
+/// ChatGPT backend at `backend_url`.
+fn chatgpt_websocket_provider(base_url: &str, backend_url: &str) -> String {
     format!(
-        "model = \"gpt-5.5\"\nmodel_provider = \"mock_chatgpt\"\n[model_providers.mock_chatgpt]\nname = \"ChatGPT over WebSocket\"\nbase_url = \"{base_url}\"\nwire_api = \"responses\"\nrequires_openai_auth = true\nsupports_websockets = true\nrequest_max_retries = 0\nstream_max_retries = 0\n"
+        "model = \"gpt-5.5\"\nmodel_provider = \"mock_chatgpt\"\nchatgpt_base_url = \"{backend_url}\"\n[model_providers.mock_chatgpt]\nname = \"ChatGPT over WebSocket\"\nbase_url = \"{base_url}\"\nwire_api = \"responses\"\nrequires_openai_auth = true\nsupports_websockets = true\nrequest_max_retries = 0\nstream_max_retries = 0\n"
     )
 }
 
@@ -350,8 +351,10 @@ fn the_websocket_handshake_is_attested_once_over_two_turns() {
     ]);
     let mut app = AppServer::start(vec![]);
     std::fs::write(app.home.path().join("auth.json"), chatgpt_auth_json()).unwrap();
-    app.home
-        .write_config(&chatgpt_websocket_provider(&ws.base_url()));
+    app.home.write_config(&chatgpt_websocket_provider(
+        &ws.base_url(),
+        &format!("{}/backend-api/", app.server.base_url()),
+    ));
     initialize(&mut app, json!({"requestAttestation": true}));
     let thread_id = app.start_thread(json!({"cwd": app.cwd()}));
     let mut asked = Vec::new();
