@@ -17,6 +17,7 @@ pub mod model_catalog;
 pub mod notify;
 pub mod project_doc;
 pub mod protocol;
+pub mod realtime;
 pub mod rollout;
 pub mod sandbox;
 pub mod session;

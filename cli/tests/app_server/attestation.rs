@@ -1,12 +1,15 @@
-//! Attestation through the real binary: a ChatGPT login in CODEX_HOME, the built-in `openai`
-//! provider pointed at the mock with `openai_base_url`, and a client that may declare
-//! `requestAttestation` and answers `attestation/generate` in each of the ways the spec names.
+//! Attestation through the real binary: a ChatGPT login in CODEX_HOME, a custom provider that
+//! uses it (over HTTP at the mock server, or over the mock WebSocket server), and a client that
+//! may declare `requestAttestation` and answers `attestation/generate` in each way the spec names.
 
 use std::time::Duration;
 
 use base64::Engine as _;
 use codex_test_support::MockResponse;
+use codex_test_support::MockWebsocketServer;
 use codex_test_support::RecordedRequest;
+use codex_test_support::ev_assistant_message;
+use codex_test_support::ev_completed;
 use pretty_assertions::assert_eq;
 use serde_json::Value;
 use serde_json::json;
@@ -17,7 +20,7 @@ use crate::harness::text_input;
 /// How the test client answers `attestation/generate`.
 #[derive(Clone, Copy)]
 enum Answer {
-    Token,
+    Token(&'static str),
     Error,
     Malformed,
     /// No answer until the turn completes, then a late one.
@@ -102,7 +105,7 @@ fn run(app: &mut AppServer, method: &str, params: Value, answer: Answer) -> (Vec
             let id = message["id"].clone();
             asked.push(message);
             match answer {
-                Answer::Token => app.send(json!({"id": id, "result": {"token": "v1.test"}})),
+                Answer::Token(token) => app.send(json!({"id": id, "result": {"token": token}})),
                 Answer::Error => app.send(json!({
                     "id": id,
                     "error": {"code": -32000, "message": "attestation unavailable"},
@@ -176,7 +179,7 @@ fn a_capable_client_is_asked_once_per_post_and_its_token_goes_upstream() {
         two_calls(),
         Login::ChatGpt,
         json!({"requestAttestation": true}),
-        Answer::Token,
+        Answer::Token("v1.test"),
     );
     assert_eq!(status, "completed");
     let mut second = attestation_request();
@@ -252,7 +255,7 @@ fn a_client_without_the_capability_is_never_asked() {
         vec![MockResponse::message("done")],
         Login::ChatGpt,
         json!({"experimentalApi": true}),
-        Answer::Token,
+        Answer::Token("v1.test"),
     );
     assert_eq!((asked, status), (vec![], json!("completed")));
     assert_eq!(
@@ -267,7 +270,7 @@ fn api_key_auth_never_asks() {
         vec![MockResponse::message("done")],
         Login::ApiKey,
         json!({"requestAttestation": true}),
-        Answer::Token,
+        Answer::Token("v1.test"),
     );
     assert_eq!((asked, status), (vec![], json!("completed")));
     let posts = responses_posts(&app);
@@ -293,14 +296,14 @@ fn compaction_is_attested() {
         &mut app,
         "turn/start",
         json!({"threadId": thread_id, "input": text_input("hi")}),
-        Answer::Token,
+        Answer::Token("v1.test"),
     );
     assert_eq!(asked.len(), 1);
     let (asked, status) = run(
         &mut app,
         "thread/compact/start",
         json!({"threadId": thread_id}),
-        Answer::Token,
+        Answer::Token("v1.test"),
     );
     assert_eq!(status, "completed");
     let mut expected = attestation_request();
@@ -328,4 +331,66 @@ fn chatgpt_http_provider(base_url: &str) -> String {
     format!(
         "model = \"gpt-5.5\"\nmodel_provider = \"chatgpt_http\"\n[model_providers.chatgpt_http]\nname = \"ChatGPT over HTTP\"\nbase_url = \"{base_url}\"\nrequires_openai_auth = true\n"
     )
+}
+
+/// A ChatGPT-login custom provider on the WebSocket transport at `base_url`, with the
+/// ChatGPT backend at `backend_url`.
+fn chatgpt_websocket_provider(base_url: &str, backend_url: &str) -> String {
+    format!(
+        "model = \"gpt-5.5\"\nmodel_provider = \"mock_chatgpt\"\nchatgpt_base_url = \"{backend_url}\"\n[model_providers.mock_chatgpt]\nname = \"ChatGPT over WebSocket\"\nbase_url = \"{base_url}\"\nwire_api = \"responses\"\nrequires_openai_auth = true\nsupports_websockets = true\nrequest_max_retries = 0\nstream_max_retries = 0\n"
+    )
+}
+
+/// Two turns on one WebSocket: the handshake is attested once with the client's token, and
+/// no `response.create` frame carries attestation data.
+#[test]
+fn the_websocket_handshake_is_attested_once_over_two_turns() {
+    let ws = MockWebsocketServer::start(vec![
+        vec![ev_assistant_message("msg_1", "one"), ev_completed("resp_1")],
+        vec![ev_assistant_message("msg_2", "two"), ev_completed("resp_2")],
+    ]);
+    let mut app = AppServer::start(vec![]);
+    std::fs::write(app.home.path().join("auth.json"), chatgpt_auth_json()).unwrap();
+    app.home.write_config(&chatgpt_websocket_provider(
+        &ws.base_url(),
+        &format!("{}/backend-api/", app.server.base_url()),
+    ));
+    initialize(&mut app, json!({"requestAttestation": true}));
+    let thread_id = app.start_thread(json!({"cwd": app.cwd()}));
+    let mut asked = Vec::new();
+    for text in ["first", "second"] {
+        let (turn_asked, status) = run(
+            &mut app,
+            "turn/start",
+            json!({"threadId": thread_id, "input": text_input(text)}),
+            Answer::Token("v1.integration-test"),
+        );
+        assert_eq!(status, "completed");
+        asked.extend(turn_asked);
+    }
+    assert_eq!(asked, vec![attestation_request()]);
+    let handshakes = ws.handshakes();
+    let attested: Vec<Option<&str>> = handshakes
+        .iter()
+        .map(|handshake| handshake.header("x-oai-attestation"))
+        .collect();
+    assert_eq!(
+        attested,
+        vec![Some(r#"{"v":1,"s":0,"t":"v1.integration-test"}"#)]
+    );
+    assert_eq!(
+        handshakes[0].header("authorization"),
+        Some("Bearer access-example")
+    );
+    // The prewarm and one frame per turn, none of them with attestation data.
+    let frames = ws.frames();
+    assert_eq!(frames.len(), 3);
+    for frame in &frames {
+        assert_eq!(frame["type"], "response.create");
+        assert!(!frame.to_string().contains("attestation"), "{frame}");
+        assert!(
+            !frame.to_string().contains("v1.integration-test"),
+            "{frame}"
+        );
+    }
 }

@@ -158,3 +158,65 @@ async fn no_hooks_no_header() {
     while stream.recv().await.is_some() {}
     assert_eq!(server.requests()[0].header("x-oai-attestation"), None);
 }
+
+/// Two requests on one WebSocket connection: the provider is asked exactly once, for the
+/// handshake, whose request carries the header; the frames carry no attestation data.
+#[tokio::test]
+async fn the_websocket_handshake_is_attested_once_for_two_requests() {
+    let ws = codex_test_support::MockWebsocketServer::start(vec![
+        vec![
+            codex_test_support::ev_assistant_message("msg_1", "one"),
+            codex_test_support::ev_completed("resp_1"),
+        ],
+        vec![
+            codex_test_support::ev_assistant_message("msg_2", "two"),
+            codex_test_support::ev_completed("resp_2"),
+        ],
+    ]);
+    let counting = Arc::new(Counting::default());
+    let provider_dyn: Arc<dyn AttestationProvider> = counting.clone();
+    let hooks = RequestHooks {
+        attestation: AttestationGate::open(Some(provider_dyn), SessionAuthKind::ChatGpt, "th"),
+        token_refresh: None,
+    };
+    let mut info = provider(ws.base_url());
+    info.supports_websockets = true;
+    let client = ModelClient::new(info, &ConfigEnv::default())
+        .unwrap()
+        .with_hooks(hooks);
+    let prewarm = ApiRequest {
+        body: json!({"model": "m", "input": [], "stream": true, "client_metadata": {}}),
+        headers: vec![],
+    };
+    for text in ["first", "second"] {
+        let request = ApiRequest {
+            body: json!({"model": "m", "input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}], "stream": true, "client_metadata": {}}),
+            headers: vec![],
+        };
+        let mut stream = client
+            .stream_with_prewarm(&request, &prewarm)
+            .await
+            .unwrap();
+        while let Some(event) = stream.recv().await {
+            event.unwrap();
+        }
+    }
+    assert_eq!(counting.0.load(Ordering::SeqCst), 1);
+    let attested: Vec<Option<String>> = ws
+        .handshakes()
+        .iter()
+        .map(|handshake| handshake.header("x-oai-attestation").map(str::to_string))
+        .collect();
+    assert_eq!(
+        attested,
+        vec![Some(r#"{"v":1,"s":0,"t":"v1.call-0"}"#.to_string())]
+    );
+    let frames = ws.frames();
+    assert_eq!(frames.len(), 3);
+    assert!(
+        frames
+            .iter()
+            .all(|frame| !frame.to_string().contains("v1.call")),
+        "{frames:?}"
+    );
+}

@@ -25,6 +25,7 @@ use crate::sandbox::SandboxMode;
 use crate::sandbox::SandboxPolicy;
 
 pub(crate) const DEFAULT_MODEL: &str = "gpt-5.5";
+pub(crate) const DEFAULT_CHATGPT_BASE_URL: &str = "https://chatgpt.com/backend-api/";
 const DEFAULT_PROJECT_DOC_MAX_BYTES: usize = 32 * 1024;
 
 pub(crate) struct Inputs<'a> {
@@ -163,6 +164,10 @@ pub(crate) fn resolve(inputs: Inputs<'_>) -> Result<Config, ConfigError> {
         model,
         model_provider_id,
         model_provider,
+        chatgpt_base_url: toml
+            .chatgpt_base_url
+            .filter(|url| !url.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_CHATGPT_BASE_URL.to_string()),
         model_reasoning_effort: toml.model_reasoning_effort,
         model_reasoning_summary: toml.model_reasoning_summary,
         model_verbosity: toml.model_verbosity,

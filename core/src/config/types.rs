@@ -193,6 +193,8 @@ pub struct Config {
     pub model: String,
     pub model_provider_id: String,
     pub model_provider: ModelProviderInfo,
+    /// The ChatGPT backend for login-related calls (`chatgpt_base_url`), as configured.
+    pub chatgpt_base_url: String,
     pub model_reasoning_effort: Option<ReasoningEffort>,
     pub model_reasoning_summary: Option<ReasoningSummaryMode>,
     pub model_verbosity: Option<Verbosity>,

@@ -5,11 +5,13 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use codex_core::Codex;
 use codex_core::InitialHistory;
 use codex_core::Persistence;
 use codex_core::SessionOptions;
+use codex_core::attestation::AttestationProvider;
 use codex_core::config::ConfigEnv;
 use codex_core::config::ConfigOverrides;
 use codex_core::config::load_config;
@@ -31,9 +33,23 @@ pub struct TestSession {
 impl TestSession {
     /// Starts a session in a fresh work dir with `-c` style `overrides`.
     pub async fn start(responses: Vec<MockResponse>, overrides: &[&str]) -> TestSession {
+        Self::start_with(responses, overrides, None, None).await
+    }
+
+    /// Like [`TestSession::start`], with `auth_json` written to CODEX_HOME and `attestation`
+    /// installed before the session starts.
+    pub async fn start_with(
+        responses: Vec<MockResponse>,
+        overrides: &[&str],
+        auth_json: Option<&str>,
+        attestation: Option<Arc<dyn AttestationProvider>>,
+    ) -> TestSession {
         let server = MockServer::start(responses);
         let home = TestCodexHome::new();
         home.write_config(&mock_provider_config(&server));
+        if let Some(auth_json) = auth_json {
+            std::fs::write(home.path().join("auth.json"), auth_json).unwrap();
+        }
         let workdir = tempfile::tempdir().unwrap();
         let env = ConfigEnv {
             vars: HashMap::from([
@@ -65,7 +81,7 @@ impl TestSession {
             persistence: Persistence::Rollout,
             history: InitialHistory::New,
             linux_sandbox_exe: Some(codex_binary()),
-            attestation: None,
+            attestation,
         };
         let (codex, configured) = Codex::spawn(config, options).await.unwrap();
         TestSession {

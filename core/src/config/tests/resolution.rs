@@ -20,6 +20,7 @@ fn empty_config_gives_the_defaults() {
             model: "gpt-5.5".into(),
             model_provider_id: "openai".into(),
             model_provider: openai_provider(),
+            chatgpt_base_url: "https://chatgpt.com/backend-api/".into(),
             model_reasoning_effort: None,
             model_reasoning_summary: None,
             model_verbosity: None,
@@ -76,6 +77,7 @@ hide_agent_reasoning = true
 show_raw_agent_reasoning = true
 notify = ["python3", "/n.py"]
 web_search = "live"
+chatgpt_base_url = "http://127.0.0.1:9/backend-api/"
 check_for_update_on_startup = false
 file_opener = "none"
 
@@ -114,6 +116,7 @@ command = "docs-server"
     });
     let mut expected = h.load(h.overrides());
     expected.model = "o3".into();
+    expected.chatgpt_base_url = "http://127.0.0.1:9/backend-api/".into();
     expected.model_reasoning_effort = Some(ReasoningEffort::High);
     expected.model_reasoning_summary = Some(ReasoningSummaryMode::None);
     expected.model_verbosity = Some(Verbosity::Low);
@@ -250,6 +253,15 @@ fn openai_base_url_sources() {
             &[("OPENAI_BASE_URL", "http://env/v1")]
         ),
         "http://key/v1"
+    );
+}
+
+#[test]
+fn a_blank_chatgpt_base_url_is_the_default() {
+    let h = Home::new("chatgpt_base_url = \" \"\n");
+    assert_eq!(
+        h.load(h.overrides()).chatgpt_base_url,
+        "https://chatgpt.com/backend-api/"
     );
 }
 
