@@ -115,6 +115,10 @@ fn joined(reader: JoinHandle<String>) -> String {
 }
 
 fn run_script(server: &MockServer, home: &TestCodexHome, workdir: &Path) -> ScriptOutput {
+    run_fixture("two_turns.mjs", &server.base_url(), home, workdir)
+}
+
+fn run_fixture(script: &str, base_url: &str, home: &TestCodexHome, workdir: &Path) -> ScriptOutput {
     let fixture = fixture_dir();
     let sdk = fixture.join("node_modules/@openai/codex-sdk/package.json");
     assert!(
@@ -123,12 +127,12 @@ fn run_script(server: &MockServer, home: &TestCodexHome, workdir: &Path) -> Scri
         sdk.display()
     );
     let child = Command::new("node")
-        .arg(fixture.join("two_turns.mjs"))
+        .arg(fixture.join(script))
         .current_dir(&fixture)
         .env_clear()
         .envs(base_env(home.path()))
         .env("CODEX_BIN", env!("CARGO_BIN_EXE_codex"))
-        .env("MOCK_BASE_URL", server.base_url())
+        .env("MOCK_BASE_URL", base_url)
         .env("WORKDIR", workdir)
         .env("OUTPUT_SCHEMA", output_schema().to_string())
         .stdin(Stdio::null())
@@ -286,4 +290,36 @@ fn sdk_runs_a_two_turn_thread_with_tools_output_schema_and_resume() {
 
     // Both processes wrote the same rollout.
     assert_eq!(home.rollout_files().len(), 1);
+}
+
+/// The SDK's default setup (`baseUrl` + `apiKey`, no provider config) reaches our built-in
+/// provider over the Responses WebSocket, with the SDK's key and originator.
+#[test]
+fn sdk_default_setup_uses_the_builtin_provider_over_the_websocket() {
+    let server = codex_test_support::MockWebsocketServer::start(vec![vec![
+        codex_test_support::ev_assistant_message("msg_1", "Hello from the socket"),
+        codex_test_support::ev_completed_with_usage("resp_1", 100, 0, 10, 0, 110),
+    ]]);
+    let home = TestCodexHome::new();
+    let workdir = tempfile::tempdir().unwrap();
+    let output = run_fixture(
+        "default_setup.mjs",
+        &server.base_url(),
+        &home,
+        workdir.path(),
+    );
+    assert!(output.status.success(), "stderr:\n{}", output.stderr);
+    let line: Value = serde_json::from_str(output.stdout.trim()).unwrap();
+    assert_eq!(line["finalResponse"], "Hello from the socket");
+    let handshakes = server.handshakes();
+    assert_eq!(handshakes.len(), 1);
+    assert_eq!(
+        handshakes[0].header("authorization"),
+        Some("Bearer sdk-key")
+    );
+    assert_eq!(handshakes[0].header("originator"), Some("codex_sdk_ts"));
+    let frames = server.frames();
+    assert_eq!(frames.len(), 2, "a prewarm frame and one request");
+    assert_eq!(frames[0]["generate"], false);
+    assert_eq!(frames[1]["type"], "response.create");
 }
