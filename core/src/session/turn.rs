@@ -201,9 +201,11 @@ pub(super) fn record_user_input(
 ) -> Result<(), TurnError> {
     let message = context::user_message(items, &turn.config.cwd)
         .map_err(|err| TurnError::other(err.to_string()))?;
-    let id = match &message {
-        ResponseItem::Message { id, .. } => id.clone().unwrap_or_default(),
-        _ => String::new(),
+    // `user_message` always builds a message with a client-minted id.
+    let id = if let ResponseItem::Message { id: Some(id), .. } = &message {
+        id.clone()
+    } else {
+        String::new()
     };
     sess.record_items(&[message]);
     sess.emit(

@@ -60,7 +60,7 @@ async fn dispatch(sess: &Session, turn: &TurnContext, call: ToolCall) -> Respons
         } => {
             let output = match name.as_str() {
                 "exec_command" => shell::exec_command(sess, turn, &call_id, &arguments).await,
-                "write_stdin" => shell::write_stdin(sess, turn, &call_id, &arguments).await,
+                "write_stdin" => shell::write_stdin(sess, &arguments).await,
                 "update_plan" => plan::update_plan(sess, turn, &arguments),
                 "view_image" => view_image::view_image(turn, &arguments),
                 other => FunctionCallOutput::Text(format!("unsupported call: {other}")),

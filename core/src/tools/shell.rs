@@ -365,12 +365,7 @@ async fn run_once(
     }
 }
 
-pub(super) async fn write_stdin(
-    sess: &Session,
-    _turn: &TurnContext,
-    _call_id: &str,
-    arguments: &str,
-) -> FunctionCallOutput {
+pub(super) async fn write_stdin(sess: &Session, arguments: &str) -> FunctionCallOutput {
     let args: WriteStdinArgs = match parse_arguments("write_stdin", arguments) {
         Ok(args) => args,
         Err(message) => return FunctionCallOutput::Text(message),
