@@ -13,17 +13,20 @@ use clap::Subcommand;
     version,
     about = "Codex: a coding agent in your terminal"
 )]
+#[command(subcommand_negates_reqs = true)]
 struct MultitoolCli {
-    /// Override a config value for the subcommand (`codex -c k=v app-server`).
-    #[arg(long = "config", short = 'c')]
-    config_overrides: Vec<String>,
+    /// The TUI's options; `-c` here also applies to subcommands (`codex -c k=v app-server`).
+    #[clap(flatten)]
+    interactive: codex_tui::Cli,
 
     #[command(subcommand)]
-    command: Commands,
+    command: Option<Commands>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Commands {
+    /// Resume a previous interactive session (picker by default; `--last` for the newest).
+    Resume(ResumeCommand),
     /// Run Codex non-interactively.
     #[command(visible_alias = "e")]
     Exec(Box<codex_exec::Cli>),
@@ -53,14 +56,37 @@ fn main() {
         codex_core::sandbox::linux::run_linux_sandbox_main();
     }
     let cli = MultitoolCli::parse();
+    let root_overrides = cli.interactive.config_overrides.clone();
+    let command = match cli.command {
+        None => {
+            // The TUI logs to $CODEX_HOME/log/codex-tui.log: the screen is its own.
+            let code = run_async(codex_tui::run_main(
+                cli.interactive,
+                codex_tui::ResumeTarget::New,
+                std::env::current_exe().ok(),
+            ));
+            std::process::exit(code);
+        }
+        Some(Commands::Resume(resume)) => {
+            let target = resume.target();
+            let code = run_async(codex_tui::run_main(
+                resume.merged_with(cli.interactive),
+                target,
+                std::env::current_exe().ok(),
+            ));
+            std::process::exit(code);
+        }
+        Some(command) => command,
+    };
     init_logging();
-    let code = match cli.command {
+    let code = match command {
+        Commands::Resume(_) => 2,
         Commands::Exec(mut exec_cli) => {
-            prepend_overrides(&mut exec_cli.shared.config_overrides, &cli.config_overrides);
+            prepend_overrides(&mut exec_cli.shared.config_overrides, &root_overrides);
             run_async(codex_exec::run_main(*exec_cli))
         }
         Commands::AppServer(command) => {
-            let mut config_overrides = cli.config_overrides;
+            let mut config_overrides = root_overrides;
             config_overrides.extend(command.config_overrides);
             let listen = if command.stdio {
                 "stdio://".to_string()
@@ -96,6 +122,57 @@ fn invoked_as_linux_sandbox() -> bool {
                 codex_core::sandbox::linux::LINUX_SANDBOX_ARG0,
             ))
     })
+}
+
+#[derive(Debug, clap::Args)]
+struct ResumeCommand {
+    /// The session to resume (its UUID); omit it for the picker.
+    session_id: Option<String>,
+
+    /// Resume the most recent session for this directory without a picker.
+    #[arg(long = "last", conflicts_with = "session_id")]
+    last: bool,
+
+    /// Show sessions from every directory (picker and `--last`).
+    #[arg(long = "all")]
+    all: bool,
+
+    #[clap(flatten)]
+    options: codex_tui::Cli,
+}
+
+impl ResumeCommand {
+    fn target(&self) -> codex_tui::ResumeTarget {
+        match (&self.session_id, self.last) {
+            (Some(id), _) => codex_tui::ResumeTarget::Id(id.clone()),
+            (None, true) => codex_tui::ResumeTarget::Last { all: self.all },
+            (None, false) => codex_tui::ResumeTarget::Picker { all: self.all },
+        }
+    }
+
+    /// `codex [root options] resume [options]`: the resume command's options win.
+    fn merged_with(self, root: codex_tui::Cli) -> codex_tui::Cli {
+        let mut options = self.options;
+        prepend_overrides(&mut options.config_overrides, &root.config_overrides);
+        options.model = options.model.or(root.model);
+        options.profile = options.profile.or(root.profile);
+        options.sandbox_mode = options.sandbox_mode.or(root.sandbox_mode);
+        options.approval_policy = options.approval_policy.or(root.approval_policy);
+        options.cwd = options.cwd.or(root.cwd);
+        options.local_provider = options.local_provider.or(root.local_provider);
+        options.oss |= root.oss;
+        options.full_auto |= root.full_auto;
+        options.dangerously_bypass_approvals_and_sandbox |=
+            root.dangerously_bypass_approvals_and_sandbox;
+        options.web_search |= root.web_search;
+        options.no_alt_screen |= root.no_alt_screen;
+        options.add_dir.extend(root.add_dir);
+        options.images.extend(root.images);
+        options.enable.extend(root.enable);
+        options.disable.extend(root.disable);
+        options.prompt = options.prompt.or(root.prompt);
+        options
+    }
 }
 
 #[derive(Debug, clap::Args)]

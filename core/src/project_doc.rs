@@ -26,8 +26,11 @@ pub fn agents_md_message(
     fallback_filenames: &[String],
 ) -> std::io::Result<Option<String>> {
     let global = first_non_empty(codex_home, &[OVERRIDE_FILENAME, DEFAULT_FILENAME])?
-        .map(|text| text.trim().to_string());
-    let project = project_docs(cwd, max_bytes, fallback_filenames)?;
+        .map(|(_, text)| text.trim().to_string());
+    let project: Vec<String> = project_docs(cwd, max_bytes, fallback_filenames)?
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect();
 
     let header = if project.is_empty() {
         "# AGENTS.md instructions".to_string()
@@ -45,12 +48,31 @@ pub fn agents_md_message(
     )))
 }
 
-/// The project files' texts, root first, cut to the budget.
+/// The files `agents_md_message` reads, global first (for the TUI's `/status`). Unreadable
+/// files are left out.
+pub fn agents_md_paths(
+    codex_home: &Path,
+    cwd: &Path,
+    max_bytes: usize,
+    fallback_filenames: &[String],
+) -> Vec<PathBuf> {
+    let global = first_non_empty(codex_home, &[OVERRIDE_FILENAME, DEFAULT_FILENAME])
+        .ok()
+        .flatten()
+        .map(|(path, _)| path);
+    let project = project_docs(cwd, max_bytes, fallback_filenames).unwrap_or_default();
+    global
+        .into_iter()
+        .chain(project.into_iter().map(|(path, _)| path))
+        .collect()
+}
+
+/// The project files and their texts, root first, cut to the budget.
 fn project_docs(
     cwd: &Path,
     max_bytes: usize,
     fallback_filenames: &[String],
-) -> std::io::Result<Vec<String>> {
+) -> std::io::Result<Vec<(PathBuf, String)>> {
     if max_bytes == 0 {
         return Ok(Vec::new());
     }
@@ -71,7 +93,7 @@ fn project_docs(
         if remaining == 0 {
             break;
         }
-        let Some(mut text) = first_non_empty(dir, &names)? else {
+        let Some((path, mut text)) = first_non_empty(dir, &names)? else {
             continue;
         };
         if text.len() > remaining {
@@ -79,14 +101,14 @@ fn project_docs(
         }
         remaining -= text.len();
         if !text.is_empty() {
-            docs.push(text);
+            docs.push((path, text));
         }
     }
     Ok(docs)
 }
 
-/// The text of the first of `names` in `dir` that is a file with non-blank content.
-fn first_non_empty(dir: &Path, names: &[&str]) -> std::io::Result<Option<String>> {
+/// The first of `names` in `dir` that is a file with non-blank content, and its text.
+fn first_non_empty(dir: &Path, names: &[&str]) -> std::io::Result<Option<(PathBuf, String)>> {
     for name in names {
         let path = dir.join(name);
         if !path.is_file() {
@@ -99,7 +121,7 @@ fn first_non_empty(dir: &Path, names: &[&str]) -> std::io::Result<Option<String>
         };
         let text = String::from_utf8_lossy(&bytes).into_owned();
         if !text.trim().is_empty() {
-            return Ok(Some(text));
+            return Ok(Some((path, text)));
         }
     }
     Ok(None)
@@ -185,6 +207,24 @@ mod tests {
             cwd.display()
         );
         assert_eq!(message(&f.home, &cwd, 32768, &[]), Some(expected));
+    }
+
+    #[test]
+    fn paths_list_the_files_read_global_first() {
+        let f = fixture();
+        write(&f.home.join("AGENTS.md"), "Global rules\n");
+        write(&f.root.join("AGENTS.md"), "ROOT agents\n");
+        write(&f.root.join("a/b/AGENTS.override.md"), "B override\n");
+        write(&f.root.join("a/b/AGENTS.md"), "not read\n");
+        let cwd = f.root.join("a/b");
+        assert_eq!(
+            agents_md_paths(&f.home, &cwd, 32768, &[]),
+            vec![
+                f.home.join("AGENTS.md"),
+                f.root.join("AGENTS.md"),
+                f.root.join("a/b/AGENTS.override.md"),
+            ]
+        );
     }
 
     #[test]

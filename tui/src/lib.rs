@@ -4,7 +4,32 @@
 
 // The TUI owns the terminal; everything else goes to the log file.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod app;
+pub mod app_event;
+pub mod bottom_pane;
+pub mod chatwidget;
+pub mod cli;
+pub mod clock;
+pub mod file_search;
+pub mod git_diff;
+pub mod history_cell;
+pub mod history_view;
+pub mod markdown;
+pub mod markdown_stream;
+pub mod notifications;
+pub mod onboarding;
+pub mod pager_overlay;
+pub mod resume_picker;
+pub mod slash_command;
+pub mod terminal;
 pub mod wrapping;
+
+mod run;
+
+pub use cli::Cli;
+pub use cli::ResumeTarget;
+pub use run::run_main;
 
 #[cfg(test)]
 mod test_support;
