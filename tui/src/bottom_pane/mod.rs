@@ -1,1 +1,2 @@
+pub mod paste_burst;
 pub mod textarea;
