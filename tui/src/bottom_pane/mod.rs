@@ -1,2 +1,3 @@
+pub mod composer_history;
 pub mod paste_burst;
 pub mod textarea;
