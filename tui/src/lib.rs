@@ -4,6 +4,8 @@
 
 // The TUI owns the terminal; everything else goes to the log file.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+pub mod onboarding;
+pub mod resume_picker;
 pub mod wrapping;
 
 #[cfg(test)]
