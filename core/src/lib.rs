@@ -15,6 +15,7 @@ pub mod exec;
 pub mod ids;
 pub mod model_catalog;
 pub mod notify;
+mod private_file;
 pub mod project_doc;
 pub mod protocol;
 pub mod realtime;

@@ -7,7 +7,6 @@ pub mod chatgpt;
 
 use std::fmt;
 use std::io::ErrorKind;
-use std::io::Write as _;
 use std::path::Path;
 use std::path::PathBuf;
 
@@ -16,6 +15,8 @@ use serde::Serialize;
 
 use crate::config::ConfigEnv;
 use crate::config::ModelProviderInfo;
+use crate::private_file::create_private_dir;
+use crate::private_file::replace_private_file;
 
 const AUTH_FILE: &str = "auth.json";
 
@@ -215,54 +216,19 @@ fn mask_key(key: &str) -> String {
     format!("{prefix}***{suffix}")
 }
 
-/// Writes to a temporary file in the same directory, then renames it over `auth.json`, so a
-/// reader never sees half a file and the secret is never world-readable.
+/// Replaces `auth.json` atomically with mode 0600 (see `private_file`).
 fn write_auth(codex_home: &Path, auth: &AuthDotJson) -> Result<(), AuthError> {
     let path = auth_path(codex_home);
-    let write_error = |source| AuthError::Write {
-        path: path.clone(),
+    create_private_dir(codex_home).map_err(|source| AuthError::Write {
+        path: codex_home.to_path_buf(),
         source,
-    };
-    if !codex_home.exists() {
-        create_private_dir(codex_home).map_err(|source| AuthError::Write {
-            path: codex_home.to_path_buf(),
-            source,
-        })?;
-    }
-    let mut json = serde_json::to_string_pretty(auth)
-        .map_err(|err| write_error(std::io::Error::other(err)))?;
+    })?;
+    let mut json = serde_json::to_string_pretty(auth).map_err(|err| AuthError::Write {
+        path: path.clone(),
+        source: std::io::Error::other(err),
+    })?;
     json.push('\n');
-    let temp = codex_home.join(format!(".{AUTH_FILE}.{}.tmp", uuid::Uuid::new_v4()));
-    let result =
-        write_private_file(&temp, json.as_bytes()).and_then(|()| std::fs::rename(&temp, &path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result.map_err(write_error)
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt as _;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
-
-fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+    replace_private_file(&path, json.as_bytes()).map_err(|source| AuthError::Write { path, source })
 }
 
 #[cfg(test)]

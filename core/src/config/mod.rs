@@ -2,6 +2,7 @@
 //! into one validated `Config` (`config.md` §1–7). Loading either yields a `Config` or a
 //! `ConfigError` whose text the front end prints before exiting 1; it never panics.
 
+pub mod edit;
 mod error;
 mod layers;
 mod overrides;
@@ -11,6 +12,7 @@ mod schema;
 mod shell_env;
 #[cfg(test)]
 mod tests;
+mod trust;
 mod types;
 
 use std::path::PathBuf;
@@ -18,6 +20,8 @@ use std::path::PathBuf;
 pub use error::ConfigError;
 pub use error::Location;
 pub use providers::OPENAI_DEFAULT_BASE_URL;
+pub use trust::is_project_trusted;
+pub use trust::project_trust_key;
 pub use types::*;
 
 use crate::sandbox::SandboxMode;

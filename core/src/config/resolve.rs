@@ -21,6 +21,7 @@ use super::schema::LocalProvider;
 use super::schema::SandboxWorkspaceWriteToml;
 use super::schema::ShellEnvironmentPolicyToml;
 use super::schema::TrustLevel;
+use super::trust::is_trusted;
 use crate::sandbox::SandboxMode;
 use crate::sandbox::SandboxPolicy;
 
@@ -229,17 +230,6 @@ fn resolve_cwd(requested: Option<&Path>) -> Result<PathBuf, ConfigError> {
         });
     }
     Ok(canonical)
-}
-
-/// A project is trusted when its git root, or the cwd itself, is listed as trusted.
-fn is_trusted(trusted_projects: &[PathBuf], cwd: &Path) -> bool {
-    let git_root = crate::project_doc::find_git_root(cwd);
-    trusted_projects.iter().any(|listed| {
-        let canonical = std::fs::canonicalize(listed).unwrap_or_else(|_| listed.clone());
-        [listed, &canonical]
-            .into_iter()
-            .any(|path| path == cwd || git_root.as_deref() == Some(path.as_path()))
-    })
 }
 
 /// `[sandbox_workspace_write]` and `--add-dir` only matter in workspace-write mode.

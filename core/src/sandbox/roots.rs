@@ -8,6 +8,7 @@ use std::path::Path;
 use std::path::PathBuf;
 
 use super::SandboxPolicy;
+use crate::private_file::create_private_dir;
 
 /// Names under every root that stay read-only (`.agents` is our addition).
 const PROTECTED_NAMES: [&str; 3] = [".git", ".codex", ".agents"];
@@ -169,21 +170,4 @@ fn walk(mut resolved: PathBuf, path: &Path, hops: &mut usize) -> PathBuf {
         }
     }
     resolved
-}
-
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    if dir.is_dir() {
-        return Ok(());
-    }
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)
 }

@@ -198,6 +198,33 @@ fn trusted_projects_default_to_workspace_write() {
 }
 
 #[test]
+fn the_trust_prompt_edit_trusts_the_project() {
+    let h = Home::new("model = \"o3\"\n");
+    let in_subdir = ConfigOverrides {
+        cwd: Some(h.project.join("sub")),
+        ..h.overrides()
+    };
+    let before = h.load(in_subdir.clone());
+    assert!(!is_project_trusted(&before));
+    assert_eq!(project_trust_key(&before.cwd), h.project);
+    edit::set_project_trusted(&h.home, &project_trust_key(&before.cwd)).unwrap();
+    let after = h.load(in_subdir);
+    assert!(is_project_trusted(&after));
+    assert_eq!(
+        (after.trusted_projects, after.sandbox_policy),
+        (
+            vec![h.project],
+            SandboxPolicy::WorkspaceWrite {
+                writable_roots: Vec::new(),
+                network_access: false,
+                exclude_tmpdir_env_var: false,
+                exclude_slash_tmp: false,
+            }
+        )
+    );
+}
+
+#[test]
 fn approval_policy_precedence() {
     let h = Home::new("");
     let policy = |flag: Option<AskForApproval>, default: Option<AskForApproval>, args: &[&str]| {
