@@ -73,6 +73,14 @@ impl ResumePicker {
         }
     }
 
+    /// `codex resume --all`: start with every directory's sessions listed.
+    pub fn with_all(mut self, all: bool) -> Self {
+        if all {
+            self.filter = Filter::All;
+        }
+        self
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent) -> Option<PickerOutcome> {
         if key.kind == KeyEventKind::Release {
             return None;

@@ -259,8 +259,8 @@ fn onboarding_args(config: &Config, env: &ConfigEnv) -> OnboardingArgs {
             codex_core::auth::resolve_request_auth(&config.model_provider, env, &config.codex_home),
             Ok(None) | Err(_)
         );
-    let trust_project = (!codex_core::config::edit::is_project_trusted(config))
-        .then(|| codex_core::config::edit::project_trust_key(&config.cwd));
+    let trust_project = (!codex_core::config::is_project_trusted(config))
+        .then(|| codex_core::config::project_trust_key(&config.cwd));
     OnboardingArgs {
         codex_home: config.codex_home.clone(),
         show_login: needs_login,

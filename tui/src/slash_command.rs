@@ -9,7 +9,6 @@ pub enum SlashCommand {
     Resume,
     Init,
     Compact,
-    Plan,
     Diff,
     Mention,
     Status,
@@ -21,14 +20,13 @@ pub enum SlashCommand {
 
 impl SlashCommand {
     /// Popup order.
-    pub const ALL: [SlashCommand; 14] = [
+    pub const ALL: [SlashCommand; 13] = [
         SlashCommand::Model,
         SlashCommand::Permissions,
         SlashCommand::New,
         SlashCommand::Resume,
         SlashCommand::Init,
         SlashCommand::Compact,
-        SlashCommand::Plan,
         SlashCommand::Diff,
         SlashCommand::Mention,
         SlashCommand::Status,
@@ -46,7 +44,6 @@ impl SlashCommand {
             SlashCommand::Resume => "resume",
             SlashCommand::Init => "init",
             SlashCommand::Compact => "compact",
-            SlashCommand::Plan => "plan",
             SlashCommand::Diff => "diff",
             SlashCommand::Mention => "mention",
             SlashCommand::Status => "status",
@@ -67,7 +64,6 @@ impl SlashCommand {
             | SlashCommand::Resume
             | SlashCommand::Init
             | SlashCommand::Compact
-            | SlashCommand::Plan
             | SlashCommand::Diff
             | SlashCommand::Mention
             | SlashCommand::Status
@@ -87,7 +83,6 @@ impl SlashCommand {
             SlashCommand::Compact => {
                 "summarize conversation to prevent hitting the context limit"
             }
-            SlashCommand::Plan => "switch to Plan mode",
             SlashCommand::Diff => "show git diff (including untracked files)",
             SlashCommand::Mention => "mention a file",
             SlashCommand::Status => "show current session configuration and token usage",
@@ -107,7 +102,6 @@ impl SlashCommand {
             | SlashCommand::Resume
             | SlashCommand::Init
             | SlashCommand::Compact
-            | SlashCommand::Plan
             | SlashCommand::Logout
             | SlashCommand::Clear => true,
             SlashCommand::Diff

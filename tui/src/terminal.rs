@@ -10,7 +10,6 @@ use std::io::Stdout;
 use std::io::Write;
 use std::io::stdout;
 
-use crossterm::Command;
 use crossterm::cursor::MoveTo;
 use crossterm::cursor::Show;
 use crossterm::event::DisableBracketedPaste;
@@ -34,6 +33,7 @@ use ratatui::TerminalOptions;
 use ratatui::Viewport;
 use ratatui::backend::Backend;
 use ratatui::backend::CrosstermBackend;
+use ratatui::backend::IntoCrossterm;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
 use ratatui::style::Modifier;
@@ -265,7 +265,7 @@ fn write_line(out: &mut impl Write, line: &Line<'_>) -> std::io::Result<()> {
     for span in &line.spans {
         let style = line.style.patch(span.style);
         if let Some(color) = style.fg {
-            queue!(out, SetForegroundColor(color.into()))?;
+            queue!(out, SetForegroundColor(color.into_crossterm()))?;
         }
         for (modifier, attribute) in [
             (Modifier::BOLD, Attribute::Bold),
@@ -287,10 +287,3 @@ fn write_line(out: &mut impl Write, line: &Line<'_>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Writes a command's ANSI text (for the tests of the restore sequence).
-#[cfg(test)]
-pub(crate) fn ansi(command: impl Command) -> String {
-    let mut text = String::new();
-    let _ = command.write_ansi(&mut text);
-    text
-}

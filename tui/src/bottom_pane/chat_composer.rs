@@ -16,6 +16,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::widgets::Widget;
 
 use super::composer_history::ComposerHistory;
+use super::paste_burst::EnterAction;
 use super::paste_burst::PasteBurst;
 use super::textarea::TextArea;
 use super::textarea::TextAreaInput;
@@ -176,46 +177,66 @@ impl ChatComposer {
         }
     }
 
-    /// Flushes a paste burst whose keys stopped arriving (called on frame ticks).
+    /// Releases held keys once they stopped arriving (called on every tick and key).
     pub fn flush_paste_burst(&mut self, now: Instant) -> bool {
         match self.paste_burst.flush_if_due(now) {
             Some(text) => {
-                self.textarea.insert_str(&text);
-                self.sync_popup();
+                self.insert_typed(text);
                 true
             }
             None => false,
         }
     }
 
+    /// When held keys are due to be released (the app schedules a tick then).
+    pub fn paste_burst_deadline(&self) -> Option<Instant> {
+        self.paste_burst.flush_deadline()
+    }
+
+    /// Text released by the paste-burst guard: one character is ordinary typing (it may open
+    /// a popup or shell mode); more is a paste.
+    fn insert_typed(&mut self, text: String) {
+        let mut chars = text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(ch), None) => {
+                let key = KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE);
+                let _ = self.dispatch_key(key);
+            }
+            _ => self.textarea.insert_str(&text),
+        }
+        self.sync_popup();
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent, now: Instant) -> ComposerAction {
-        let action = self.dispatch_key(key, now);
+        self.flush_paste_burst(now);
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        // Keys typed faster than a human can are a paste from a terminal without bracketed
+        // paste: every character waits in the guard until the keys stop for a moment.
+        if let KeyCode::Char(ch) = key.code
+            && plain
+        {
+            self.paste_burst.on_char(ch, now);
+            return ComposerAction::None;
+        }
+        if key.code == KeyCode::Enter
+            && key.modifiers.is_empty()
+            && self.paste_burst.on_enter(now) == EnterAction::InsertNewline
+        {
+            return ComposerAction::None;
+        }
+        if let Some(text) = self.paste_burst.flush_now() {
+            self.insert_typed(text);
+        }
+        let action = self.dispatch_key(key);
         self.sync_popup();
         action
     }
 
-    fn dispatch_key(&mut self, key: KeyEvent, now: Instant) -> ComposerAction {
+    fn dispatch_key(&mut self, key: KeyEvent) -> ComposerAction {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
-
-        // Keys typed faster than a human can are a paste from a terminal without bracketed paste.
-        if let KeyCode::Char(ch) = key.code
-            && !ctrl
-            && !alt
-            && self.paste_burst.on_char(ch, now)
-        {
-            return ComposerAction::None;
-        }
-        if let Some(text) = self.paste_burst.flush_before_key(now) {
-            self.textarea.insert_str(&text);
-        }
-        if key.code == KeyCode::Enter
-            && key.modifiers.is_empty()
-            && self.paste_burst.enter_is_newline(now)
-        {
-            self.textarea.insert_str("\n");
-            return ComposerAction::None;
-        }
 
         match &mut self.popup {
             Popup::Shortcuts => {

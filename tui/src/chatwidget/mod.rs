@@ -3,7 +3,7 @@
 //! commands). It never draws to the terminal or awaits IO; it sends `AppEvent`s.
 
 mod slash;
-mod status;
+pub mod status;
 
 use std::collections::HashSet;
 use std::path::PathBuf;

@@ -100,7 +100,7 @@ pub(crate) fn status_card(inputs: &StatusInputs<'_>) -> Vec<Line<'static>> {
 /// `Workspace (Ask for approval)`, `Full Access`, `Read Only`, …
 pub(crate) fn permissions_label(approval: AskForApproval, sandbox: &SandboxPolicy) -> String {
     let ask = match approval {
-        AskForApproval::UnlessTrusted => "Ask for untrusted commands",
+        AskForApproval::Untrusted => "Ask for untrusted commands",
         AskForApproval::OnFailure => "Ask on failure",
         AskForApproval::OnRequest => "Ask for approval",
         AskForApproval::Never => "Never ask",
