@@ -4,6 +4,9 @@
 
 // The TUI owns the terminal; everything else goes to the log file.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+pub mod file_search;
+pub mod git_diff;
+pub mod notifications;
 pub mod wrapping;
 
 #[cfg(test)]
