@@ -7,6 +7,7 @@
 pub mod file_search;
 pub mod git_diff;
 pub mod notifications;
+pub mod pager_overlay;
 pub mod wrapping;
 
 #[cfg(test)]
