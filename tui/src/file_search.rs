@@ -66,6 +66,14 @@ fn fuzzy_match(path: &str, query: &[char]) -> Option<(i64, Vec<usize>)> {
         return Some((-length_penalty, Vec::new()));
     }
     let folded: Vec<char> = chars.iter().copied().map(fold_case).collect();
+    // Most paths do not match at all: a linear subsequence check spares them the table.
+    let mut wanted = query.iter().peekable();
+    for c in &folded {
+        wanted.next_if_eq(&c);
+    }
+    if wanted.peek().is_some() {
+        return None;
+    }
     let name_start = chars.iter().rposition(|&c| c == '/').map_or(0, |i| i + 1);
     let position_score = |j: usize| {
         let word_start = j == 0
