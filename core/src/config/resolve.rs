@@ -10,7 +10,9 @@ use super::ConfigEnv;
 use super::ConfigError;
 use super::ConfigOverrides;
 use super::HistoryPersistence;
+use super::NotificationMethod;
 use super::ShellEnvironmentPolicy;
+use super::TuiNotifications;
 use super::WebSearchMode;
 use super::layers::ConfigFile;
 use super::layers::Layered;
@@ -159,6 +161,7 @@ pub(crate) fn resolve(inputs: Inputs<'_>) -> Result<Config, ConfigError> {
         },
     };
 
+    let tui = toml.tui.unwrap_or_default();
     Ok(Config {
         codex_home,
         cwd,
@@ -196,6 +199,10 @@ pub(crate) fn resolve(inputs: Inputs<'_>) -> Result<Config, ConfigError> {
             .history
             .and_then(|history| history.persistence)
             .unwrap_or(HistoryPersistence::SaveAll),
+        tui_notifications: tui
+            .notifications
+            .map_or(TuiNotifications::All, |notifications| notifications.0),
+        tui_notification_method: tui.notification_method.unwrap_or(NotificationMethod::Auto),
         features: toml.features,
         web_search: toml.web_search.unwrap_or(WebSearchMode::Disabled),
         trusted_projects,

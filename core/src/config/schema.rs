@@ -13,8 +13,11 @@ use super::AskForApproval;
 use super::EnvironmentInherit;
 use super::HistoryPersistence;
 use super::InstructionsPlacement;
+use super::NotificationKind;
+use super::NotificationMethod;
 use super::ReasoningEffort;
 use super::ReasoningSummaryMode;
+use super::TuiNotifications;
 use super::Verbosity;
 use super::WebSearchMode;
 use super::WireApi;
@@ -54,6 +57,7 @@ pub(crate) struct ConfigToml {
     pub show_raw_agent_reasoning: Option<bool>,
     pub notify: Option<Vec<String>>,
     pub history: Option<HistoryToml>,
+    pub tui: Option<TuiToml>,
     #[serde(default)]
     pub features: BTreeMap<String, bool>,
     pub web_search: Option<WebSearchMode>,
@@ -66,7 +70,7 @@ const ACCEPTED_UNMODELLED: &[&str] = &[
     "profiles",
     "mcp_servers",
     "mcp_oauth_credentials_store",
-    "tui",
+    "tui.animations",
     "otel",
     "skills",
     "ghost_snapshot",
@@ -197,6 +201,53 @@ pub(crate) struct HistoryToml {
     pub persistence: Option<HistoryPersistence>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct TuiToml {
+    pub notifications: Option<TuiNotificationsToml>,
+    pub notification_method: Option<NotificationMethod>,
+}
+
+/// `tui.notifications = true | false | ["agent-turn-complete", …]`.
+#[derive(Debug)]
+pub(crate) struct TuiNotificationsToml(pub TuiNotifications);
+
+impl<'de> Deserialize<'de> for TuiNotificationsToml {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TuiNotifications;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a boolean or a list of `agent-turn-complete`, `approval-requested`")
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Self::Value, E> {
+                Ok(if value {
+                    TuiNotifications::All
+                } else {
+                    TuiNotifications::None
+                })
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut kinds = Vec::new();
+                while let Some(kind) = seq.next_element::<NotificationKind>()? {
+                    kinds.push(kind);
+                }
+                Ok(TuiNotifications::Only(kinds))
+            }
+        }
+
+        deserializer
+            .deserialize_any(Visitor)
+            .map(TuiNotificationsToml)
+    }
+}
+
 /// Why the merged table does not fit `ConfigToml`: where, and serde's message.
 #[derive(Debug, PartialEq)]
 pub(crate) struct SchemaError {
@@ -299,7 +350,12 @@ mod tests {
         };
         assert_eq!(
             unknown,
-            vec!["foo", "history.extra", "model_providers.m.colour"]
+            vec![
+                "foo",
+                "history.extra",
+                "model_providers.m.colour",
+                "tui.bar"
+            ]
         );
     }
 

@@ -112,6 +112,41 @@ pub enum WireApi {
     Responses,
 }
 
+/// `tui.notification_method`: how the TUI raises a desktop notification (`config.md` §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NotificationMethod {
+    Auto,
+    Osc9,
+    Bel,
+}
+
+/// The events `tui.notifications` can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotificationKind {
+    AgentTurnComplete,
+    ApprovalRequested,
+}
+
+/// `tui.notifications`: `true` (all kinds), `false` (none), or a list of kinds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TuiNotifications {
+    All,
+    None,
+    Only(Vec<NotificationKind>),
+}
+
+impl TuiNotifications {
+    pub fn allows(&self, kind: NotificationKind) -> bool {
+        match self {
+            TuiNotifications::All => true,
+            TuiNotifications::None => false,
+            TuiNotifications::Only(kinds) => kinds.contains(&kind),
+        }
+    }
+}
+
 /// Where the base instructions go in a request (our extension, see `responses-wire.md` §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -214,6 +249,10 @@ pub struct Config {
     pub show_raw_agent_reasoning: bool,
     pub notify: Option<Vec<String>>,
     pub history_persistence: HistoryPersistence,
+    /// `tui.notifications`; default `All`.
+    pub tui_notifications: TuiNotifications,
+    /// `tui.notification_method`; default `Auto`.
+    pub tui_notification_method: NotificationMethod,
     pub features: BTreeMap<String, bool>,
     pub web_search: WebSearchMode,
     /// `projects."<abs path>".trust_level = "trusted"` entries.

@@ -129,6 +129,68 @@ fn unknown_keys_become_one_warning() {
 }
 
 #[test]
+fn tui_notifications_take_a_bool_or_a_list_of_kinds() {
+    let load = |text: &str| {
+        let h = Home::new(text);
+        let config = h.load(h.overrides());
+        (config.tui_notifications, config.warnings)
+    };
+    assert_eq!(
+        load("[tui]\nnotifications = false\n"),
+        (TuiNotifications::None, Vec::new())
+    );
+    assert_eq!(
+        load("[tui]\nnotifications = [\"approval-requested\", \"agent-turn-complete\"]\n"),
+        (
+            TuiNotifications::Only(vec![
+                NotificationKind::ApprovalRequested,
+                NotificationKind::AgentTurnComplete
+            ]),
+            Vec::new()
+        )
+    );
+    let h = Home::new("[tui]\nnotifications = \"sometimes\"\n");
+    assert_eq!(
+        h.error(h.overrides()),
+        format!(
+            "Error loading config.toml: {}:2:17: invalid type: string \"sometimes\", expected a boolean or a list of `agent-turn-complete`, `approval-requested`\n  in `tui.notifications`",
+            h.config_path()
+        )
+    );
+    let h = Home::new("[tui]\nnotifications = [\"agent-turn-complete\", \"idle\"]\n");
+    assert_eq!(
+        h.error(h.overrides()),
+        format!(
+            "Error loading config.toml: {}:2:41: unknown variant `idle`, expected `agent-turn-complete` or `approval-requested`\n  in `tui.notifications[1]`",
+            h.config_path()
+        )
+    );
+    let only_approvals = TuiNotifications::Only(vec![NotificationKind::ApprovalRequested]);
+    assert_eq!(
+        [
+            NotificationKind::AgentTurnComplete,
+            NotificationKind::ApprovalRequested
+        ]
+        .map(|kind| {
+            (
+                TuiNotifications::All.allows(kind),
+                TuiNotifications::None.allows(kind),
+                only_approvals.allows(kind),
+            )
+        }),
+        [(true, false, false), (true, false, true)]
+    );
+    let h = Home::new("[tui]\nnotification_method = \"toast\"\n");
+    assert_eq!(
+        h.error(h.overrides()),
+        format!(
+            "Error loading config.toml: {}:2:23: unknown variant `toast`, expected one of `auto`, `osc9`, `bel`\n  in `tui.notification_method`",
+            h.config_path()
+        )
+    );
+}
+
+#[test]
 fn config_file_problems() {
     let h = Home::new("");
     let _ = std::fs::remove_file(h.home.join("config.toml"));

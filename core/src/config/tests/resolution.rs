@@ -39,6 +39,8 @@ fn empty_config_gives_the_defaults() {
             show_raw_agent_reasoning: false,
             notify: None,
             history_persistence: HistoryPersistence::SaveAll,
+            tui_notifications: TuiNotifications::All,
+            tui_notification_method: NotificationMethod::Auto,
             features: BTreeMap::new(),
             web_search: WebSearchMode::Disabled,
             trusted_projects: Vec::new(),
@@ -103,6 +105,8 @@ include_only = ["PATH"]
 
 [tui]
 notifications = ["agent-turn-complete"]
+notification_method = "bel"
+animations = false
 
 [mcp_servers.docs]
 command = "docs-server"
@@ -149,6 +153,8 @@ command = "docs-server"
     expected.show_raw_agent_reasoning = true;
     expected.notify = Some(vec!["python3".into(), "/n.py".into()]);
     expected.history_persistence = HistoryPersistence::None;
+    expected.tui_notifications = TuiNotifications::Only(vec![NotificationKind::AgentTurnComplete]);
+    expected.tui_notification_method = NotificationMethod::Bel;
     expected.features =
         BTreeMap::from([("unified_exec".into(), false), ("view_image".into(), true)]);
     expected.web_search = WebSearchMode::Live;
