@@ -70,7 +70,6 @@ pub struct AppInit {
     pub home: Option<PathBuf>,
     pub persistent_history: Vec<String>,
     pub notifier: DesktopNotifier,
-    pub notifications: crate::notifications::NotificationFilter,
     /// The `--profile` in effect: `/model` persists its choice there.
     pub profile: Option<String>,
 }
@@ -545,7 +544,7 @@ impl App {
                 });
             }
             AppEvent::DesktopNotification { kind, text } => {
-                if !self.focused && self.init.notifications.allows(kind) {
+                if !self.focused && self.config.tui_notifications.allows(kind) {
                     self.init.notifier.notify(tui.terminal.backend_mut(), &text);
                 }
             }

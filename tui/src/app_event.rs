@@ -39,7 +39,7 @@ pub enum AppEvent {
     AppendMessageHistory(String),
     /// A desktop notification (sent only while the terminal is unfocused).
     DesktopNotification {
-        kind: crate::notifications::NotificationKind,
+        kind: codex_core::config::NotificationKind,
         text: String,
     },
     ExitRequest,

@@ -188,9 +188,8 @@ async fn run_in_terminal(
         persistent_history,
         notifier: DesktopNotifier::new(crate::notifications::detect_backend(
             config.tui_notification_method,
-            &crate::notifications::NotificationEnv::from_process(),
+            &crate::notifications::NotificationEnv::detect(&env),
         )),
-        notifications: crate::notifications::NotificationFilter::from_config(&config),
         profile: cli.profile.clone(),
         config,
     };

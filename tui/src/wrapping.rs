@@ -45,7 +45,9 @@ pub fn wrap_line(
             pending_space.clear();
             pending_space_width = 0;
         }
-        if row_has_content {
+        // Whitespace is kept between words and at the start of the line (indentation), and
+        // dropped where the line breaks.
+        if row_has_content || rows.is_empty() {
             row.spans.append(&mut pending_space);
             row_width += pending_space_width;
         }
@@ -209,6 +211,12 @@ mod tests {
             &Line::default(),
         );
         assert_eq!(text(&rows).concat(), "abcdef");
+    }
+
+    #[test]
+    fn leading_indentation_is_kept_but_not_at_breaks() {
+        let rows = wrap_line(&Line::from("    indented words here"), 14, &Line::default(), &Line::default());
+        assert_eq!(text(&rows), vec!["    indented", "words here"]);
     }
 
     #[test]

@@ -471,7 +471,7 @@ impl ChatWidget {
                 cell.set_bullet_visible(true);
                 self.begin_exec(cell);
                 self.app_event_tx.send(AppEvent::DesktopNotification {
-                    kind: crate::notifications::NotificationKind::ApprovalRequested,
+                    kind: codex_core::config::NotificationKind::ApprovalRequested,
                     text: approval_text(&history_cell::command_display(&command)),
                 });
                 self.bottom_pane.approvals.push(ApprovalRequest::Exec {
@@ -491,7 +491,7 @@ impl ChatWidget {
                     .insert_cell(PatchCell::new(&changes, &self.config.cwd));
                 self.patch_cells_shown.insert(call_id.clone());
                 self.app_event_tx.send(AppEvent::DesktopNotification {
-                    kind: crate::notifications::NotificationKind::ApprovalRequested,
+                    kind: codex_core::config::NotificationKind::ApprovalRequested,
                     text: approval_text("apply_patch"),
                 });
                 self.bottom_pane.approvals.push(ApprovalRequest::Patch {
@@ -594,7 +594,7 @@ impl ChatWidget {
                 .or(self.last_agent_message.as_deref()),
         );
         self.app_event_tx.send(AppEvent::DesktopNotification {
-            kind: crate::notifications::NotificationKind::AgentTurnComplete,
+            kind: codex_core::config::NotificationKind::AgentTurnComplete,
             text,
         });
         self.end_task();
