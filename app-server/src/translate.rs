@@ -13,6 +13,7 @@ use codex_app_server_protocol::ServerNotification as N;
 use codex_core::ids;
 use codex_core::protocol::ErrorKind;
 use codex_core::protocol::EventMsg;
+use codex_core::protocol::ExecCommandSource;
 use codex_core::protocol::FileChange;
 use codex_core::protocol::FileChangeKind;
 use codex_core::protocol::Op;
@@ -135,9 +136,11 @@ impl Translator {
     /// Handles one core event; `false` once the session has shut down.
     pub async fn handle(&mut self, msg: EventMsg) -> bool {
         match msg {
+            // This server submits no rollback op, so no thread of it is ever rolled back.
             EventMsg::SessionConfigured(_)
             | EventMsg::AgentReasoningRawContent { .. }
-            | EventMsg::WebSearch { .. } => {}
+            | EventMsg::WebSearch { .. }
+            | EventMsg::ThreadRolledBack { .. } => {}
             EventMsg::ShutdownComplete => return false,
             EventMsg::TurnStarted { turn_id } => self.turn_started(turn_id).await,
             EventMsg::UserMessage { id, items } => {
@@ -225,10 +228,11 @@ impl Translator {
                 call_id,
                 command,
                 cwd,
+                source,
             } => {
                 self.remember_command(&call_id, &command, &cwd);
-                self.item_started(command_item(&call_id, &command, cwd, CommandEnd::Running))
-                    .await;
+                let started = command_item(&call_id, &command, cwd, source, CommandEnd::Running);
+                self.item_started(started).await;
             }
             EventMsg::ExecCommandOutputDelta { call_id, chunk } => {
                 let notification =
@@ -245,6 +249,7 @@ impl Translator {
                 exit_code,
                 aggregated_output,
                 duration,
+                source,
             } => {
                 let (command, cwd) = self
                     .turn
@@ -257,7 +262,7 @@ impl Translator {
                     output: aggregated_output,
                     duration_ms: duration.as_millis() as i64,
                 };
-                let done = command_item(&call_id, &command, cwd, end);
+                let done = command_item(&call_id, &command, cwd, source, end);
                 self.item_completed(done.clone(), done).await;
             }
             EventMsg::ExecApprovalRequest {
@@ -493,7 +498,13 @@ impl Translator {
         reason: Option<String>,
     ) {
         self.remember_command(&call_id, &command, &cwd);
-        let started = command_item(&call_id, &command, cwd.clone(), CommandEnd::Running);
+        let started = command_item(
+            &call_id,
+            &command,
+            cwd.clone(),
+            ExecCommandSource::Agent,
+            CommandEnd::Running,
+        );
         self.set_status(wire::ThreadStatus::Active {
             active_flags: vec![wire::ThreadActiveFlag::WaitingOnApproval],
         })
@@ -520,7 +531,13 @@ impl Translator {
                 proposed_network_policy_amendments: None,
             },
         );
-        let declined = command_item(&call_id, &command, cwd, CommandEnd::Declined);
+        let declined = command_item(
+            &call_id,
+            &command,
+            cwd,
+            ExecCommandSource::Agent,
+            CommandEnd::Declined,
+        );
         self.ask(request, declined, move |result| {
             let decision = decode_decision(
                 result,
@@ -755,6 +772,7 @@ fn command_item(
     call_id: &str,
     command: &[String],
     cwd: PathBuf,
+    source: ExecCommandSource,
     end: CommandEnd,
 ) -> wire::ThreadItemPayload {
     let quoted = quote_command(command);
@@ -765,7 +783,10 @@ fn command_item(
         command: quoted.clone(),
         cwd,
         process_id: None,
-        source: wire::CommandExecutionSource::Agent,
+        source: match source {
+            ExecCommandSource::Agent => wire::CommandExecutionSource::Agent,
+            ExecCommandSource::UserShell => wire::CommandExecutionSource::UserShell,
+        },
         status: match &end {
             CommandEnd::Running => wire::CommandExecutionStatus::InProgress,
             CommandEnd::Declined => wire::CommandExecutionStatus::Declined,
