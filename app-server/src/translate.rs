@@ -270,7 +270,11 @@ impl Translator {
                 command,
                 cwd,
                 reason,
-            } => self.exec_approval(call_id, command, cwd, reason).await,
+                proposed_prefix_rule,
+            } => {
+                self.exec_approval(call_id, command, cwd, reason, proposed_prefix_rule)
+                    .await;
+            }
             EventMsg::ApplyPatchApprovalRequest {
                 call_id,
                 changes,
@@ -496,6 +500,7 @@ impl Translator {
         command: Vec<String>,
         cwd: PathBuf,
         reason: Option<String>,
+        proposed_prefix_rule: Option<Vec<String>>,
     ) {
         self.remember_command(&call_id, &command, &cwd);
         let started = command_item(
@@ -527,7 +532,7 @@ impl Translator {
                 command_actions: Some(vec![wire::CommandAction::Unknown {
                     command: command.last().cloned().unwrap_or(quoted),
                 }]),
-                proposed_execpolicy_amendment: None,
+                proposed_execpolicy_amendment: proposed_prefix_rule,
                 proposed_network_policy_amendments: None,
             },
         );
@@ -546,7 +551,7 @@ impl Translator {
                 },
             );
             (
-                decision,
+                decision.clone(),
                 Op::ExecApproval {
                     id: call_id,
                     decision,
@@ -586,7 +591,7 @@ impl Translator {
                 },
             );
             (
-                decision,
+                decision.clone(),
                 Op::PatchApproval {
                     id: call_id,
                     decision,
@@ -715,11 +720,16 @@ async fn request_resolved(outgoing: &Outgoing, thread_id: &str, request_id: i64)
 
 fn exec_decision(decision: &wire::CommandExecutionApprovalDecision) -> ReviewDecision {
     match decision {
+        // There is no network policy to amend: the command is approved once.
         wire::CommandExecutionApprovalDecision::Accept
-        | wire::CommandExecutionApprovalDecision::AcceptWithExecpolicyAmendment { .. }
         | wire::CommandExecutionApprovalDecision::ApplyNetworkPolicyAmendment { .. } => {
             ReviewDecision::Approved
         }
+        wire::CommandExecutionApprovalDecision::AcceptWithExecpolicyAmendment {
+            execpolicy_amendment,
+        } => ReviewDecision::ApprovedExecpolicyAmendment {
+            prefix: execpolicy_amendment.clone(),
+        },
         wire::CommandExecutionApprovalDecision::AcceptForSession => {
             ReviewDecision::ApprovedForSession
         }

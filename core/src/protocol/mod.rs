@@ -235,6 +235,9 @@ pub enum EventMsg {
         command: Vec<String>,
         cwd: PathBuf,
         reason: Option<String>,
+        /// A command prefix the user may approve for the session instead
+        /// (`ReviewDecision::ApprovedExecpolicyAmendment`).
+        proposed_prefix_rule: Option<Vec<String>>,
     },
     /// The session needs the user's decision before applying a patch; answer with
     /// `Op::PatchApproval { id: call_id, … }`.

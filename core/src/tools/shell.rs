@@ -26,6 +26,7 @@ use crate::approval::SandboxType;
 use crate::approval::after_sandbox_failure;
 use crate::approval::assess_command;
 use crate::approval::is_likely_sandbox_denial;
+use crate::approval::proposed_prefix_rule;
 use crate::config::AskForApproval;
 use crate::config::Config;
 use crate::exec::ExecError;
@@ -63,6 +64,8 @@ struct ExecCommandArgs {
     login: Option<bool>,
     #[serde(default)]
     max_output_tokens: Option<f64>,
+    #[serde(default)]
+    prefix_rule: Option<Vec<String>>,
     #[serde(default)]
     sandbox_permissions: SandboxPermissions,
     #[serde(default)]
@@ -122,8 +125,10 @@ pub(super) async fn exec_command(
     } else {
         "-c"
     };
+    let argv = vec![shell, login_flag.to_string(), args.cmd.clone()];
     let command = Command {
-        argv: vec![shell, login_flag.to_string(), args.cmd.clone()],
+        proposed_prefix_rule: proposed_prefix_rule(&argv, args.prefix_rule.as_deref()),
+        argv,
         cwd,
         tty: args.tty.unwrap_or(false),
         yield_time: clamp_ms(args.yield_time_ms, DEFAULT_YIELD_MS, 250, 30_000),
@@ -185,6 +190,8 @@ pub(crate) async fn with_output_deltas<F: Future>(
 /// One `exec_command`, resolved: what to run, where, and how to wait for it.
 struct Command {
     argv: Vec<String>,
+    /// The prefix rule offered with an approval request for this command.
+    proposed_prefix_rule: Option<Vec<String>>,
     cwd: PathBuf,
     tty: bool,
     yield_time: Duration,
@@ -283,11 +290,16 @@ async fn ask(
         command: command.argv.clone(),
         cwd: command.cwd.clone(),
         reason,
+        proposed_prefix_rule: command.proposed_prefix_rule.clone(),
     };
     match sess.request_approval(&turn.sub_id, call_id, request).await {
         ReviewDecision::Approved => Ok(()),
         ReviewDecision::ApprovedForSession => {
             sess.approvals().approve_command(&command.argv);
+            Ok(())
+        }
+        ReviewDecision::ApprovedExecpolicyAmendment { prefix } => {
+            sess.approvals().approve_prefix(&prefix);
             Ok(())
         }
         ReviewDecision::Denied => Err(EXEC_REJECTED_BY_USER.to_string()),
