@@ -13,6 +13,7 @@ use codex_app_server_protocol::ServerNotification as N;
 use codex_core::ids;
 use codex_core::protocol::ErrorKind;
 use codex_core::protocol::EventMsg;
+use codex_core::protocol::ExecCommandSource;
 use codex_core::protocol::FileChange;
 use codex_core::protocol::FileChangeKind;
 use codex_core::protocol::Op;
@@ -135,9 +136,11 @@ impl Translator {
     /// Handles one core event; `false` once the session has shut down.
     pub async fn handle(&mut self, msg: EventMsg) -> bool {
         match msg {
+            // This server submits no rollback op, so no thread of it is ever rolled back.
             EventMsg::SessionConfigured(_)
             | EventMsg::AgentReasoningRawContent { .. }
-            | EventMsg::WebSearch { .. } => {}
+            | EventMsg::WebSearch { .. }
+            | EventMsg::ThreadRolledBack { .. } => {}
             EventMsg::ShutdownComplete => return false,
             EventMsg::TurnStarted { turn_id } => self.turn_started(turn_id).await,
             EventMsg::UserMessage { id, items } => {
@@ -225,10 +228,11 @@ impl Translator {
                 call_id,
                 command,
                 cwd,
+                source,
             } => {
                 self.remember_command(&call_id, &command, &cwd);
-                self.item_started(command_item(&call_id, &command, cwd, CommandEnd::Running))
-                    .await;
+                let started = command_item(&call_id, &command, cwd, source, CommandEnd::Running);
+                self.item_started(started).await;
             }
             EventMsg::ExecCommandOutputDelta { call_id, chunk } => {
                 let notification =
@@ -245,6 +249,7 @@ impl Translator {
                 exit_code,
                 aggregated_output,
                 duration,
+                source,
             } => {
                 let (command, cwd) = self
                     .turn
@@ -257,7 +262,7 @@ impl Translator {
                     output: aggregated_output,
                     duration_ms: duration.as_millis() as i64,
                 };
-                let done = command_item(&call_id, &command, cwd, end);
+                let done = command_item(&call_id, &command, cwd, source, end);
                 self.item_completed(done.clone(), done).await;
             }
             EventMsg::ExecApprovalRequest {
@@ -265,7 +270,11 @@ impl Translator {
                 command,
                 cwd,
                 reason,
-            } => self.exec_approval(call_id, command, cwd, reason).await,
+                proposed_prefix_rule,
+            } => {
+                self.exec_approval(call_id, command, cwd, reason, proposed_prefix_rule)
+                    .await;
+            }
             EventMsg::ApplyPatchApprovalRequest {
                 call_id,
                 changes,
@@ -491,9 +500,16 @@ impl Translator {
         command: Vec<String>,
         cwd: PathBuf,
         reason: Option<String>,
+        proposed_prefix_rule: Option<Vec<String>>,
     ) {
         self.remember_command(&call_id, &command, &cwd);
-        let started = command_item(&call_id, &command, cwd.clone(), CommandEnd::Running);
+        let started = command_item(
+            &call_id,
+            &command,
+            cwd.clone(),
+            ExecCommandSource::Agent,
+            CommandEnd::Running,
+        );
         self.set_status(wire::ThreadStatus::Active {
             active_flags: vec![wire::ThreadActiveFlag::WaitingOnApproval],
         })
@@ -516,11 +532,17 @@ impl Translator {
                 command_actions: Some(vec![wire::CommandAction::Unknown {
                     command: command.last().cloned().unwrap_or(quoted),
                 }]),
-                proposed_execpolicy_amendment: None,
+                proposed_execpolicy_amendment: proposed_prefix_rule,
                 proposed_network_policy_amendments: None,
             },
         );
-        let declined = command_item(&call_id, &command, cwd, CommandEnd::Declined);
+        let declined = command_item(
+            &call_id,
+            &command,
+            cwd,
+            ExecCommandSource::Agent,
+            CommandEnd::Declined,
+        );
         self.ask(request, declined, move |result| {
             let decision = decode_decision(
                 result,
@@ -529,7 +551,7 @@ impl Translator {
                 },
             );
             (
-                decision,
+                decision.clone(),
                 Op::ExecApproval {
                     id: call_id,
                     decision,
@@ -569,7 +591,7 @@ impl Translator {
                 },
             );
             (
-                decision,
+                decision.clone(),
                 Op::PatchApproval {
                     id: call_id,
                     decision,
@@ -698,11 +720,16 @@ async fn request_resolved(outgoing: &Outgoing, thread_id: &str, request_id: i64)
 
 fn exec_decision(decision: &wire::CommandExecutionApprovalDecision) -> ReviewDecision {
     match decision {
+        // There is no network policy to amend: the command is approved once.
         wire::CommandExecutionApprovalDecision::Accept
-        | wire::CommandExecutionApprovalDecision::AcceptWithExecpolicyAmendment { .. }
         | wire::CommandExecutionApprovalDecision::ApplyNetworkPolicyAmendment { .. } => {
             ReviewDecision::Approved
         }
+        wire::CommandExecutionApprovalDecision::AcceptWithExecpolicyAmendment {
+            execpolicy_amendment,
+        } => ReviewDecision::ApprovedExecpolicyAmendment {
+            prefix: execpolicy_amendment.clone(),
+        },
         wire::CommandExecutionApprovalDecision::AcceptForSession => {
             ReviewDecision::ApprovedForSession
         }
@@ -755,6 +782,7 @@ fn command_item(
     call_id: &str,
     command: &[String],
     cwd: PathBuf,
+    source: ExecCommandSource,
     end: CommandEnd,
 ) -> wire::ThreadItemPayload {
     let quoted = quote_command(command);
@@ -765,7 +793,10 @@ fn command_item(
         command: quoted.clone(),
         cwd,
         process_id: None,
-        source: wire::CommandExecutionSource::Agent,
+        source: match source {
+            ExecCommandSource::Agent => wire::CommandExecutionSource::Agent,
+            ExecCommandSource::UserShell => wire::CommandExecutionSource::UserShell,
+        },
         status: match &end {
             CommandEnd::Running => wire::CommandExecutionStatus::InProgress,
             CommandEnd::Declined => wire::CommandExecutionStatus::Declined,

@@ -172,7 +172,7 @@ async fn on_failure_asks_to_retry_without_the_sandbox() {
             .codex
             .submit(Op::ExecApproval {
                 id: call_id,
-                decision,
+                decision: decision.clone(),
             })
             .unwrap();
         let events = session.events_until_turn_end().await;
@@ -339,4 +339,83 @@ async fn a_queued_turn_does_not_block_the_pending_approval() {
         Some(EventMsg::TurnComplete { last_agent_message: Some(text), .. }) if text == "second done"
     ));
     assert!(session.cwd().join("queued.txt").exists());
+}
+
+#[tokio::test]
+async fn an_approved_prefix_rule_stops_the_asking_for_commands_it_covers() {
+    let mut session = TestSession::start(
+        vec![
+            exec_call(
+                "call_1",
+                json!({"cmd": "touch one.txt", "prefix_rule": ["touch"]}),
+            ),
+            exec_call("call_2", json!({"cmd": "touch two.txt && touch three.txt"})),
+            exec_call("call_3", json!({"cmd": "mkdir dir"})),
+            MockResponse::message("done"),
+        ],
+        &[
+            "sandbox_mode=\"danger-full-access\"",
+            "approval_policy=\"untrusted\"",
+        ],
+    )
+    .await;
+    start_turn(&mut session, "go").await;
+    let request = session
+        .next_matching(|msg| match msg {
+            EventMsg::ExecApprovalRequest {
+                call_id,
+                proposed_prefix_rule,
+                ..
+            } => Some((call_id.clone(), proposed_prefix_rule.clone())),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        request,
+        ("call_1".to_string(), Some(vec!["touch".to_string()]))
+    );
+    session
+        .codex
+        .submit(Op::ExecApproval {
+            id: request.0,
+            decision: ReviewDecision::ApprovedExecpolicyAmendment {
+                prefix: vec!["touch".to_string()],
+            },
+        })
+        .unwrap();
+    // `touch two && touch three` is covered; `mkdir` is not, and the proposal is derived.
+    let request = session
+        .next_matching(|msg| match msg {
+            EventMsg::ExecApprovalRequest {
+                call_id,
+                proposed_prefix_rule,
+                ..
+            } => Some((call_id.clone(), proposed_prefix_rule.clone())),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        request,
+        (
+            "call_3".to_string(),
+            Some(vec!["mkdir".to_string(), "dir".to_string()])
+        )
+    );
+    session
+        .codex
+        .submit(Op::ExecApproval {
+            id: request.0,
+            decision: ReviewDecision::Denied,
+        })
+        .unwrap();
+    let events = session.events_until_turn_end().await;
+    assert!(
+        matches!(events.last(), Some(EventMsg::TurnComplete { .. })),
+        "{events:?}"
+    );
+    let cwd = session.cwd();
+    assert_eq!(
+        ["one.txt", "two.txt", "three.txt", "dir"].map(|name| cwd.join(name).exists()),
+        [true, true, true, false]
+    );
 }

@@ -39,6 +39,7 @@ impl CodexStatus {
             | EventMsg::Warning { .. }
             | EventMsg::TokenCount { .. }
             | EventMsg::ContextCompacted
+            | EventMsg::ThreadRolledBack { .. }
             | EventMsg::UserMessage { .. }
             | EventMsg::ExecApprovalRequest { .. }
             | EventMsg::ApplyPatchApprovalRequest { .. }

@@ -124,10 +124,12 @@ impl HumanOutput {
             EventMsg::AgentMessage { text, .. } => {
                 out = format!("{}\n{text}\n", self.title("codex"));
             }
+            // exec never submits a user shell command, so every command here is the agent's.
             EventMsg::ExecCommandBegin {
                 call_id,
                 command,
                 cwd,
+                ..
             } => {
                 self.commands
                     .insert(call_id.clone(), (quote_command(command), cwd.clone()));
@@ -137,6 +139,7 @@ impl HumanOutput {
                 exit_code,
                 aggregated_output,
                 duration,
+                ..
             } => {
                 // Core always begins a command before ending it; an unknown call id has no
                 // command line to show.
@@ -206,6 +209,7 @@ impl HumanOutput {
             | EventMsg::ExecCommandOutputDelta { .. }
             | EventMsg::PatchApplyBegin { .. }
             | EventMsg::ContextCompacted
+            | EventMsg::ThreadRolledBack { .. }
             | EventMsg::UserMessage { .. }
             | EventMsg::ExecApprovalRequest { .. }
             | EventMsg::ApplyPatchApprovalRequest { .. }

@@ -240,6 +240,7 @@ impl JsonlOutput {
             | EventMsg::ReasoningSummaryPartAdded { .. }
             | EventMsg::ExecCommandOutputDelta { .. }
             | EventMsg::ContextCompacted
+            | EventMsg::ThreadRolledBack { .. }
             | EventMsg::UserMessage { .. }
             | EventMsg::ExecApprovalRequest { .. }
             | EventMsg::ApplyPatchApprovalRequest { .. }

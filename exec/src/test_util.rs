@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use codex_core::config::AskForApproval;
 use codex_core::protocol::EventMsg;
+use codex_core::protocol::ExecCommandSource;
 use codex_core::protocol::HistoryInitialization;
 use codex_core::protocol::SessionConfiguredEvent;
 use codex_core::protocol::TokenUsage;
@@ -71,6 +72,7 @@ pub(crate) fn exec_begin(call_id: &str, script: &str) -> EventMsg {
             script.to_string(),
         ],
         cwd: PathBuf::from("/home/user/project"),
+        source: ExecCommandSource::Agent,
     }
 }
 
@@ -80,6 +82,7 @@ pub(crate) fn exec_end(call_id: &str, exit_code: i32, output: &str, millis: u64)
         exit_code,
         aggregated_output: output.to_string(),
         duration: Duration::from_millis(millis),
+        source: ExecCommandSource::Agent,
     }
 }
 

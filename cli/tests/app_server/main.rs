@@ -5,6 +5,7 @@
 
 mod attestation;
 mod command_exec;
+mod execpolicy_amendment;
 mod handshake;
 mod harness;
 mod lifecycle;

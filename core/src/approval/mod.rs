@@ -7,6 +7,7 @@ mod dangerous;
 mod denial;
 mod known_safe;
 mod plain_script;
+mod prefix_rule;
 #[cfg(test)]
 mod tests;
 
@@ -20,6 +21,7 @@ pub use dangerous::command_might_be_dangerous;
 pub use denial::CommandOutcome;
 pub use denial::is_likely_sandbox_denial;
 pub use known_safe::is_known_safe_command;
+pub use prefix_rule::proposed_prefix_rule;
 
 use crate::config::AskForApproval;
 use crate::sandbox::SandboxPolicy;
@@ -46,12 +48,17 @@ pub fn on_failure_deprecation_warning() -> &'static str {
 }
 
 /// What the user (or client) decided about an approval request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewDecision {
     Approved,
     /// Approved, and the same argv (or patch files) is approved for the rest of the session.
     ApprovedForSession,
+    /// Approved, and every later command starting with `prefix` is approved for the rest of
+    /// the session (see `proposed_prefix_rule`). For a patch it is a plain approval.
+    ApprovedExecpolicyAmendment {
+        prefix: Vec<String>,
+    },
     Denied,
     /// Denied, and the turn ends as if interrupted.
     Abort,
@@ -270,10 +277,12 @@ pub fn assess_patch(
     }
 }
 
-/// What the user approved "for the session": exact command argvs, and the files of patches.
+/// What the user approved "for the session": exact command argvs, command prefixes, and the
+/// files of patches.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionApprovals {
     commands: HashSet<Vec<String>>,
+    prefixes: Vec<Vec<String>>,
     patch_files: HashSet<PathBuf>,
 }
 
@@ -282,9 +291,17 @@ impl SessionApprovals {
         self.commands.insert(argv.to_vec());
     }
 
-    /// Exact argv match: `["ls", "-l"]` approves neither `["ls"]` nor `["ls", "-la"]`.
+    /// Approves every command that starts with `prefix`; an empty prefix approves nothing.
+    pub fn approve_prefix(&mut self, prefix: &[String]) {
+        if !prefix.is_empty() && !self.prefixes.iter().any(|known| known == prefix) {
+            self.prefixes.push(prefix.to_vec());
+        }
+    }
+
+    /// An exact argv approved for the session (`["ls", "-l"]` approves neither `["ls"]` nor
+    /// `["ls", "-la"]`), or a command covered by an approved prefix.
     pub fn is_command_approved(&self, argv: &[String]) -> bool {
-        self.commands.contains(argv)
+        self.commands.contains(argv) || prefix_rule::matches_any_prefix(argv, &self.prefixes)
     }
 
     pub fn approve_patch_files(&mut self, files: &[PathBuf]) {

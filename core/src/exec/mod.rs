@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use output::ExecOutput;
+pub use process::run_to_exit;
 pub use unified::OutputSink;
 pub use unified::UnifiedExec;
 

@@ -31,6 +31,16 @@ impl ExecOutput {
         self.format_with_chunk_id(&chunk_id, max_output_tokens)
     }
 
+    /// Just the output text, its middle cut like in [`ExecOutput::format_tool_output`] when it
+    /// exceeds `max_output_tokens * 4` bytes.
+    pub fn output_text(&self, max_output_tokens: usize) -> String {
+        render_output(
+            &self.output,
+            self.omitted_bytes,
+            max_output_tokens.saturating_mul(4),
+        )
+    }
+
     fn format_with_chunk_id(&self, chunk_id: &str, max_output_tokens: usize) -> String {
         let status = match (self.exit_code, self.session_id) {
             (Some(code), _) => format!("Process exited with code {code}"),
@@ -39,11 +49,7 @@ impl ExecOutput {
         };
         let seconds = self.wall_time.as_secs_f64();
         let original_tokens = (self.output.len() + self.omitted_bytes).div_ceil(4);
-        let text = render_output(
-            &self.output,
-            self.omitted_bytes,
-            max_output_tokens.saturating_mul(4),
-        );
+        let text = self.output_text(max_output_tokens);
         format!(
             "Chunk ID: {chunk_id}\nWall time: {seconds:.4} seconds\n{status}\nOriginal token count: {original_tokens}\nOutput:\n{text}"
         )

@@ -53,6 +53,16 @@ pub enum Op {
         id: String,
         decision: ReviewDecision,
     },
+    /// Run the user's own command (the TUI's `!cmd`) with their login shell in the session cwd,
+    /// unsandboxed and without approvals, as a turn of its own: `TurnStarted`, the
+    /// `ExecCommand*` events with `ExecCommandSource::UserShell`, then `TurnComplete`.
+    /// `Interrupt` kills it (`TurnAborted`). Submitted while a turn runs, it waits its turn like
+    /// `UserTurn`. The model sees the command and its output in its next request.
+    RunUserShellCommand { command: String },
+    /// Drop the last `num_turns` user turns (each user message and everything after it) from
+    /// the history, more than there are drops all of them; `ThreadRolledBack` follows. Refused
+    /// with a `Warning` while a turn runs.
+    ThreadRollback { num_turns: u32 },
     /// Stop the session task; `ShutdownComplete` is the last event.
     Shutdown,
 }
@@ -133,6 +143,14 @@ pub struct FileChange {
     pub unified_diff: String,
 }
 
+/// Who started a command: the model through a tool call, or the user with `!cmd`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExecCommandSource {
+    Agent,
+    UserShell,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TurnAbortReason {
     Interrupted,
@@ -188,6 +206,7 @@ pub enum EventMsg {
         call_id: String,
         command: Vec<String>,
         cwd: PathBuf,
+        source: ExecCommandSource,
     },
     ExecCommandOutputDelta {
         call_id: String,
@@ -198,6 +217,7 @@ pub enum EventMsg {
         exit_code: i32,
         aggregated_output: String,
         duration: Duration,
+        source: ExecCommandSource,
     },
     PatchApplyBegin {
         call_id: String,
@@ -215,6 +235,9 @@ pub enum EventMsg {
         command: Vec<String>,
         cwd: PathBuf,
         reason: Option<String>,
+        /// A command prefix the user may approve for the session instead
+        /// (`ReviewDecision::ApprovedExecpolicyAmendment`).
+        proposed_prefix_rule: Option<Vec<String>>,
     },
     /// The session needs the user's decision before applying a patch; answer with
     /// `Op::PatchApproval { id: call_id, … }`.
@@ -247,6 +270,10 @@ pub enum EventMsg {
         model_context_window: Option<u64>,
     },
     ContextCompacted,
+    /// `Op::ThreadRollback` dropped the last `num_turns` user turns from the history.
+    ThreadRolledBack {
+        num_turns: u32,
+    },
     TurnComplete {
         turn_id: String,
         last_agent_message: Option<String>,

@@ -8,6 +8,8 @@ use serde_json::Value;
 use super::BaseInstructions;
 use crate::protocol::models::ResponseItem;
 use crate::protocol::models::TokenUsage;
+use crate::session::rollback::THREAD_ROLLED_BACK;
+use crate::session::rollback::drop_last_user_turns;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RolloutError {
@@ -168,19 +170,34 @@ pub fn read_rollout(path: &Path) -> Result<ResumedThread, RolloutError> {
                     context_window_id = window_id.to_string();
                 }
             }
-            Some("event_msg") => {
-                if payload.get("type").and_then(Value::as_str) == Some("token_count")
-                    && let Some(total) = payload.pointer("/info/total_token_usage")
-                    && let Ok(total) = serde_json::from_value(total.clone())
-                {
-                    resumed.total_usage = total;
+            Some("event_msg") => match payload.get("type").and_then(Value::as_str) {
+                Some("token_count") => {
+                    if let Some(total) = payload.pointer("/info/total_token_usage")
+                        && let Ok(total) = serde_json::from_value(total.clone())
+                    {
+                        resumed.total_usage = total;
+                    }
                 }
-            }
+                Some(THREAD_ROLLED_BACK) => {
+                    if let Some(num_turns) = rolled_back_turns(&payload) {
+                        drop_last_user_turns(&mut resumed.history, num_turns);
+                    }
+                }
+                _ => {}
+            },
             _ => {}
         }
     }
     resumed.context_window_id = context_window_id;
     Ok(resumed)
+}
+
+/// `num_turns` of a `thread_rolled_back` payload.
+pub(super) fn rolled_back_turns(payload: &Value) -> Option<u32> {
+    payload
+        .get("num_turns")
+        .and_then(Value::as_u64)
+        .map(|num_turns| u32::try_from(num_turns).unwrap_or(u32::MAX))
 }
 
 #[cfg(test)]
@@ -324,6 +341,51 @@ mod tests {
         );
         let restored = threads::unarchive_thread(home.path(), "t2").unwrap();
         assert_eq!(restored, path);
+    }
+
+    #[test]
+    fn rollbacks_drop_turns_from_history_and_recorded_turns() {
+        use crate::rollout::threads;
+        let home = tempfile::tempdir().unwrap();
+        let mut recorder =
+            RolloutRecorder::create(home.path(), &meta("t3", Path::new("/p"))).unwrap();
+        let answer = |text: &str| ResponseItem::Message {
+            status: None,
+            id: Some(format!("msg_{text}")),
+            role: "assistant".to_string(),
+            content: vec![ContentItem::OutputText {
+                text: text.to_string(),
+                annotations: vec![],
+                logprobs: vec![],
+            }],
+            phase: None,
+        };
+        let mut history = Vec::new();
+        for (n, text) in ["one", "two", "three"].into_iter().enumerate() {
+            recorder
+                .record_event(json!({"type": "task_started", "turn_id": format!("turn{n}")}))
+                .unwrap();
+            let items = [user(text), answer(&format!("answer {text}"))];
+            for item in &items {
+                recorder.record_item(item).unwrap();
+            }
+            history.extend(items);
+            recorder
+                .record_event(json!({"type": "task_complete", "turn_id": format!("turn{n}")}))
+                .unwrap();
+        }
+        recorder
+            .record_event(json!({"type": "thread_rolled_back", "num_turns": 2}))
+            .unwrap();
+        let path = recorder.path().unwrap().to_path_buf();
+
+        assert_eq!(read_rollout(&path).unwrap().history, history[..2].to_vec());
+        let turns: Vec<String> = threads::read_turns(&path)
+            .unwrap()
+            .into_iter()
+            .map(|turn| turn.id)
+            .collect();
+        assert_eq!(turns, vec!["turn0".to_string()]);
     }
 
     #[test]

@@ -9,11 +9,13 @@ use serde_json::Value;
 use serde_json::json;
 
 use super::reader::RolloutError;
+use super::reader::rolled_back_turns;
 use super::reader::rollout_files;
 use crate::protocol::models::ContentItem;
 use crate::protocol::models::ReasoningSummary;
 use crate::protocol::models::ResponseItem;
-use crate::session::context::is_context_message;
+use crate::session::context::is_user_prompt;
+use crate::session::rollback::THREAD_ROLLED_BACK;
 
 pub const ARCHIVED_SESSIONS_DIR: &str = "archived_sessions";
 
@@ -126,10 +128,10 @@ pub fn read_summary(path: &Path) -> Option<ThreadSummary> {
 
 /// The text of a user prompt message (not a context message codex wrote itself).
 fn user_prompt_text(item: &ResponseItem) -> Option<String> {
-    let ResponseItem::Message { role, content, .. } = item else {
+    let ResponseItem::Message { content, .. } = item else {
         return None;
     };
-    if role != "user" || is_context_message(item) {
+    if !is_user_prompt(item) {
         return None;
     }
     Some(
@@ -185,6 +187,11 @@ pub fn read_turns(path: &Path) -> Result<Vec<RecordedTurn>, RolloutError> {
                         turn.status = RecordedTurnStatus::Interrupted;
                     }
                 }
+                Some(THREAD_ROLLED_BACK) => {
+                    if let Some(num_turns) = rolled_back_turns(payload) {
+                        drop_last_prompts(&mut turns, num_turns);
+                    }
+                }
                 _ => {}
             },
             Some("response_item") => {
@@ -202,6 +209,33 @@ pub fn read_turns(path: &Path) -> Result<Vec<RecordedTurn>, RolloutError> {
         }
     }
     Ok(turns)
+}
+
+/// The recorded-turn view of a rollback (see `session::rollback`): everything from the
+/// `num_turns`-th last user message on goes; a turn left without items goes with it.
+fn drop_last_prompts(turns: &mut Vec<RecordedTurn>, num_turns: u32) {
+    let prompts: Vec<(usize, usize)> = turns
+        .iter()
+        .enumerate()
+        .flat_map(|(turn_index, turn)| {
+            turn.items
+                .iter()
+                .enumerate()
+                .filter(|(_, item)| matches!(item, RecordedItem::UserMessage { .. }))
+                .map(move |(item_index, _)| (turn_index, item_index))
+        })
+        .collect();
+    let num_turns = usize::try_from(num_turns).unwrap_or(usize::MAX);
+    if num_turns == 0 || prompts.is_empty() {
+        return;
+    }
+    let (turn_index, item_index) = prompts[prompts.len().saturating_sub(num_turns)];
+    turns[turn_index].items.truncate(item_index);
+    if turns[turn_index].items.is_empty() {
+        turns.truncate(turn_index);
+    } else {
+        turns.truncate(turn_index + 1);
+    }
 }
 
 fn recorded_item(item: &ResponseItem) -> Option<RecordedItem> {

@@ -63,9 +63,17 @@ pub fn is_context_message(item: &ResponseItem) -> bool {
             ContentItem::InputText { text } => {
                 text.starts_with("<environment_context>")
                     || text.starts_with(super::compact::SUMMARY_PREAMBLE)
+                    || text.starts_with(super::user_shell::USER_SHELL_COMMAND_OPEN)
             }
             ContentItem::InputImage { .. } | ContentItem::OutputText { .. } => false,
         })
+}
+
+/// Whether an item is a prompt the user wrote: a user message that is not context. Each one
+/// starts a user turn.
+pub fn is_user_prompt(item: &ResponseItem) -> bool {
+    matches!(item, ResponseItem::Message { role, .. } if role == "user")
+        && !is_context_message(item)
 }
 
 fn tmpdir(config: &Config) -> Option<PathBuf> {

@@ -5,7 +5,9 @@
 pub mod compact;
 pub mod context;
 mod request;
+pub(crate) mod rollback;
 mod turn;
+mod user_shell;
 
 pub(crate) use turn::TurnContext;
 
@@ -623,11 +625,7 @@ async fn submission_loop(sess: Arc<Session>, mut rx_sub: mpsc::UnboundedReceiver
         match op {
             Op::UserTurn { items, overrides } => {
                 let work = turn::TurnWork::User(items, Box::new(overrides));
-                if running.is_some() {
-                    queued.push_back((id, work));
-                } else {
-                    running = Some(start_turn(&sess, id, work));
-                }
+                start_or_queue(&sess, &mut running, &mut queued, id, work);
             }
             Op::Steer { items } => {
                 if running.is_some() {
@@ -638,10 +636,30 @@ async fn submission_loop(sess: Arc<Session>, mut rx_sub: mpsc::UnboundedReceiver
                 }
             }
             Op::Compact => {
+                start_or_queue(
+                    &sess,
+                    &mut running,
+                    &mut queued,
+                    id,
+                    turn::TurnWork::Compact,
+                );
+            }
+            Op::RunUserShellCommand { command } => {
+                // Queued behind a running turn like user input (the original runs it alongside):
+                // turns never overlap, so the history stays in the order things happened.
+                let work = turn::TurnWork::UserShell(command);
+                start_or_queue(&sess, &mut running, &mut queued, id, work);
+            }
+            Op::ThreadRollback { num_turns } => {
                 if running.is_some() {
-                    queued.push_back((id, turn::TurnWork::Compact));
+                    sess.emit(
+                        &id,
+                        EventMsg::Warning {
+                            message: "Cannot roll back while a turn is in progress.".to_string(),
+                        },
+                    );
                 } else {
-                    running = Some(start_turn(&sess, id, turn::TurnWork::Compact));
+                    sess.roll_back(&id, num_turns);
                 }
             }
             Op::ExecApproval { id, decision } | Op::PatchApproval { id, decision } => {
@@ -669,6 +687,21 @@ async fn submission_loop(sess: Arc<Session>, mut rx_sub: mpsc::UnboundedReceiver
         let _ = task.await;
     }
     sess.unified_exec.kill_all();
+}
+
+/// Starts `work` now when no turn runs, else after the turns already waiting.
+fn start_or_queue(
+    sess: &Arc<Session>,
+    running: &mut Option<(CancellationToken, JoinHandle<()>)>,
+    queued: &mut VecDeque<(String, turn::TurnWork)>,
+    sub_id: String,
+    work: turn::TurnWork,
+) {
+    if running.is_some() {
+        queued.push_back((sub_id, work));
+    } else {
+        *running = Some(start_turn(sess, sub_id, work));
+    }
 }
 
 fn start_turn(

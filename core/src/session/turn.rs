@@ -14,6 +14,7 @@ use super::request::CompactionTrigger;
 use super::request::RequestKind;
 use super::request::TurnIds;
 use super::request::build_request;
+use super::user_shell;
 use crate::auth::RequestAuth;
 use crate::auth::resolve_request_auth;
 use crate::client::ApiError;
@@ -38,6 +39,8 @@ use crate::tools::ToolCall;
 pub(super) enum TurnWork {
     User(Vec<UserInput>, Box<TurnOverrides>),
     Compact,
+    /// The user's `!cmd`: no model request.
+    UserShell(String),
 }
 
 /// Why a turn stopped early.
@@ -75,7 +78,7 @@ pub(super) async fn run_turn(
 ) {
     let requested_id = match &work {
         TurnWork::User(_, overrides) => overrides.turn_id.clone(),
-        TurnWork::Compact => None,
+        TurnWork::Compact | TurnWork::UserShell(_) => None,
     };
     let ids = TurnIds {
         turn_id: requested_id.unwrap_or_else(ids::new_v7),
@@ -84,7 +87,7 @@ pub(super) async fn run_turn(
     let turn_id = ids.turn_id.clone();
     let overrides = match &work {
         TurnWork::User(_, overrides) => (**overrides).clone(),
-        TurnWork::Compact => TurnOverrides::default(),
+        TurnWork::Compact | TurnWork::UserShell(_) => TurnOverrides::default(),
     };
     let (config, model) = sess.settings_for_turn(&overrides);
     sess.emit(
@@ -100,21 +103,30 @@ pub(super) async fn run_turn(
         "model_context_window": model.reported_context_window(),
     }));
 
-    let input_texts = match &work {
-        TurnWork::User(items, _) => items
-            .iter()
-            .filter_map(|item| match item {
-                UserInput::Text { text } => Some(text.clone()),
-                UserInput::LocalImage { .. } => None,
-            })
-            .collect(),
-        TurnWork::Compact => Vec::new(),
+    // What the notify hook reports; the user's own shell command is no agent turn.
+    let notify_inputs: Option<Vec<String>> = match &work {
+        TurnWork::User(items, _) => Some(
+            items
+                .iter()
+                .filter_map(|item| match item {
+                    UserInput::Text { text } => Some(text.clone()),
+                    UserInput::LocalImage { .. } => None,
+                })
+                .collect(),
+        ),
+        TurnWork::Compact => Some(Vec::new()),
+        TurnWork::UserShell(_) => None,
     };
-    let outcome = match resolve_request_auth(
-        &sess.config.model_provider,
-        &sess.config.env,
-        &sess.config.codex_home,
-    ) {
+    let auth = match &work {
+        // Nothing is sent to the model, so missing credentials must not stop it.
+        TurnWork::UserShell(_) => Ok(None),
+        TurnWork::User(..) | TurnWork::Compact => resolve_request_auth(
+            &sess.config.model_provider,
+            &sess.config.env,
+            &sess.config.codex_home,
+        ),
+    };
+    let outcome = match auth {
         Err(err) => Err(TurnError::Fatal {
             message: err.to_string(),
             kind: ErrorKind::Unauthorized,
@@ -144,13 +156,15 @@ pub(super) async fn run_turn(
                 "turn_id": turn_id,
                 "last_agent_message": last_agent_message,
             }));
-            crate::notify::notify_turn_complete(
-                &sess.config,
-                &sess.thread_id,
-                &turn_id,
-                &input_texts,
-                last_agent_message.as_deref(),
-            );
+            if let Some(input_texts) = &notify_inputs {
+                crate::notify::notify_turn_complete(
+                    &sess.config,
+                    &sess.thread_id,
+                    &turn_id,
+                    input_texts,
+                    last_agent_message.as_deref(),
+                );
+            }
             EventMsg::TurnComplete {
                 turn_id,
                 last_agent_message,
@@ -189,6 +203,9 @@ async fn run_work(
         TurnWork::Compact => {
             compact::compact(sess, turn, CompactionTrigger::Manual).await?;
             Ok(None)
+        }
+        TurnWork::UserShell(command) => {
+            user_shell::run_user_shell_command(sess, turn, &command).await
         }
     }
 }

@@ -4,7 +4,7 @@
 
 mod patch;
 mod plan;
-mod shell;
+pub(crate) mod shell;
 mod spec;
 mod view_image;
 

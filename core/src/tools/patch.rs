@@ -114,7 +114,8 @@ async fn approve_patch(
         reason,
     };
     match sess.request_approval(&turn.sub_id, call_id, request).await {
-        ReviewDecision::Approved => Ok(()),
+        // A prefix rule is about commands; for a patch it is a one-off approval.
+        ReviewDecision::Approved | ReviewDecision::ApprovedExecpolicyAmendment { .. } => Ok(()),
         ReviewDecision::ApprovedForSession => {
             sess.approvals().approve_patch_files(&files);
             Ok(())

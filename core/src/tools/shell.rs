@@ -3,6 +3,7 @@
 //! through the approval decision first and runs under the Linux sandbox helper unless the
 //! policy (or the user) says otherwise.
 
+use std::future::Future;
 use std::path::PathBuf;
 use std::time::Duration;
 use std::time::Instant;
@@ -25,12 +26,15 @@ use crate::approval::SandboxType;
 use crate::approval::after_sandbox_failure;
 use crate::approval::assess_command;
 use crate::approval::is_likely_sandbox_denial;
+use crate::approval::proposed_prefix_rule;
 use crate::config::AskForApproval;
+use crate::config::Config;
 use crate::exec::ExecError;
 use crate::exec::ExecOutput;
 use crate::exec::ExecRequest;
 use crate::exec::OutputSink;
 use crate::protocol::EventMsg;
+use crate::protocol::ExecCommandSource;
 use crate::protocol::models::FunctionCallOutput;
 use crate::sandbox::linux::LINUX_SANDBOX_ARG0;
 use crate::sandbox::linux::linux_sandbox_args;
@@ -38,7 +42,7 @@ use crate::sandbox::sandbox_env;
 use crate::session::Session;
 use crate::session::TurnContext;
 
-const DEFAULT_MAX_OUTPUT_TOKENS: usize = 10_000;
+pub(crate) const DEFAULT_MAX_OUTPUT_TOKENS: usize = 10_000;
 const DEFAULT_YIELD_MS: u64 = 10_000;
 const WRITE_YIELD_MS: u64 = 250;
 const POLL_YIELD_MS: u64 = 5_000;
@@ -60,6 +64,8 @@ struct ExecCommandArgs {
     login: Option<bool>,
     #[serde(default)]
     max_output_tokens: Option<f64>,
+    #[serde(default)]
+    prefix_rule: Option<Vec<String>>,
     #[serde(default)]
     sandbox_permissions: SandboxPermissions,
     #[serde(default)]
@@ -113,15 +119,16 @@ pub(super) async fn exec_command(
     let shell = args
         .shell
         .clone()
-        .or_else(|| turn.config.env.non_blank("SHELL").map(str::to_string))
-        .unwrap_or_else(|| "/bin/bash".to_string());
+        .unwrap_or_else(|| user_shell(&turn.config));
     let login_flag = if args.login.unwrap_or(true) {
         "-lc"
     } else {
         "-c"
     };
+    let argv = vec![shell, login_flag.to_string(), args.cmd.clone()];
     let command = Command {
-        argv: vec![shell, login_flag.to_string(), args.cmd.clone()],
+        proposed_prefix_rule: proposed_prefix_rule(&argv, args.prefix_rule.as_deref()),
+        argv,
         cwd,
         tty: args.tty.unwrap_or(false),
         yield_time: clamp_ms(args.yield_time_ms, DEFAULT_YIELD_MS, 250, 30_000),
@@ -138,9 +145,53 @@ pub(super) async fn exec_command(
     }
 }
 
+/// The user's shell (`$SHELL`, else bash): what commands run with unless the model names one.
+pub(crate) fn user_shell(config: &Config) -> String {
+    config
+        .env
+        .non_blank("SHELL")
+        .unwrap_or("/bin/bash")
+        .to_string()
+}
+
+/// Runs `run` with a sink whose chunks go out as `ExecCommandOutputDelta`s of `call_id` while
+/// it runs; chunks that arrive after it returned are dropped (a process left running as a
+/// session keeps writing into its buffer, not into the UI).
+pub(crate) async fn with_output_deltas<F: Future>(
+    sess: &Session,
+    sub_id: &str,
+    call_id: &str,
+    run: impl FnOnce(OutputSink) -> F,
+) -> F::Output {
+    let (tx_delta, mut rx_delta) = mpsc::unbounded_channel();
+    let run = run(OutputSink::forward_to(tx_delta));
+    tokio::pin!(run);
+    let emit_delta = |chunk: Vec<u8>| {
+        sess.emit(
+            sub_id,
+            EventMsg::ExecCommandOutputDelta {
+                call_id: call_id.to_string(),
+                chunk,
+            },
+        );
+    };
+    let result = loop {
+        tokio::select! {
+            result = &mut run => break result,
+            Some(chunk) = rx_delta.recv() => emit_delta(chunk),
+        }
+    };
+    while let Ok(chunk) = rx_delta.try_recv() {
+        emit_delta(chunk);
+    }
+    result
+}
+
 /// One `exec_command`, resolved: what to run, where, and how to wait for it.
 struct Command {
     argv: Vec<String>,
+    /// The prefix rule offered with an approval request for this command.
+    proposed_prefix_rule: Option<Vec<String>>,
     cwd: PathBuf,
     tty: bool,
     yield_time: Duration,
@@ -239,11 +290,16 @@ async fn ask(
         command: command.argv.clone(),
         cwd: command.cwd.clone(),
         reason,
+        proposed_prefix_rule: command.proposed_prefix_rule.clone(),
     };
     match sess.request_approval(&turn.sub_id, call_id, request).await {
         ReviewDecision::Approved => Ok(()),
         ReviewDecision::ApprovedForSession => {
             sess.approvals().approve_command(&command.argv);
+            Ok(())
+        }
+        ReviewDecision::ApprovedExecpolicyAmendment { prefix } => {
+            sess.approvals().approve_prefix(&prefix);
             Ok(())
         }
         ReviewDecision::Denied => Err(EXEC_REJECTED_BY_USER.to_string()),
@@ -303,36 +359,14 @@ async fn run_once(
             call_id: call_id.to_string(),
             command: command.argv.clone(),
             cwd: command.cwd.clone(),
+            source: ExecCommandSource::Agent,
         },
     );
-    // The sink outlives this call when the process keeps running as a session; only the
-    // output produced during this call is forwarded as deltas.
-    let (tx_delta, mut rx_delta) = mpsc::unbounded_channel();
-    let run = sess.unified_exec.exec_command(
-        request,
-        command.yield_time,
-        OutputSink::forward_to(tx_delta),
-        &turn.cancel,
-    );
-    tokio::pin!(run);
-    let emit_delta = |chunk: Vec<u8>| {
-        sess.emit(
-            &turn.sub_id,
-            EventMsg::ExecCommandOutputDelta {
-                call_id: call_id.to_string(),
-                chunk,
-            },
-        );
-    };
-    let result = loop {
-        tokio::select! {
-            result = &mut run => break result,
-            Some(chunk) = rx_delta.recv() => emit_delta(chunk),
-        }
-    };
-    while let Ok(chunk) = rx_delta.try_recv() {
-        emit_delta(chunk);
-    }
+    let result = with_output_deltas(sess, &turn.sub_id, call_id, |sink| {
+        sess.unified_exec
+            .exec_command(request, command.yield_time, sink, &turn.cancel)
+    })
+    .await;
     match result {
         Ok(output) => {
             if let Some(exit_code) = output.exit_code {
@@ -343,6 +377,7 @@ async fn run_once(
                         exit_code,
                         aggregated_output: String::from_utf8_lossy(&output.output).into_owned(),
                         duration: output.wall_time,
+                        source: ExecCommandSource::Agent,
                     },
                 );
             }
@@ -358,6 +393,7 @@ async fn run_once(
                     exit_code: -1,
                     aggregated_output: err.to_string(),
                     duration: Duration::ZERO,
+                    source: ExecCommandSource::Agent,
                 },
             );
             Err(format!("exec_command failed: {err}"))

@@ -355,10 +355,13 @@ fn review_decisions_use_snake_case_on_the_wire() {
         ReviewDecision::ApprovedForSession,
         ReviewDecision::Denied,
         ReviewDecision::Abort,
+        ReviewDecision::ApprovedExecpolicyAmendment {
+            prefix: vec!["cargo".to_string(), "test".to_string()],
+        },
     ];
     assert_eq!(
         serde_json::to_string(&decisions).unwrap(),
-        r#"["approved","approved_for_session","denied","abort"]"#
+        r#"["approved","approved_for_session","denied","abort",{"approved_execpolicy_amendment":{"prefix":["cargo","test"]}}]"#
     );
 }
 

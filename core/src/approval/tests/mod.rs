@@ -6,6 +6,7 @@ mod decisions;
 mod denial;
 mod known_safe;
 mod plain_script;
+mod prefix_rule;
 
 fn to_argv(words: &[&str]) -> Vec<String> {
     words.iter().map(|word| (*word).to_string()).collect()

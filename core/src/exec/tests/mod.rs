@@ -1,5 +1,8 @@
 //! Real child processes through the unified-exec manager: exit codes, output merging, sessions,
-//! stdin, PTYs, cancellation and killing of whole process groups.
+//! stdin, PTYs, cancellation and killing of whole process groups. `foreground` covers
+//! [`super::run_to_exit`].
+
+mod foreground;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
