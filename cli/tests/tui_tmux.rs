@@ -143,7 +143,7 @@ fn type_stream_approve_and_exit_in_tmux() {
     let escalated = MockResponse::function_call(
         "call_1",
         "exec_command",
-        r#"{"cmd":"echo approved-output","sandbox_permissions":"require_escalated","justification":"Need to run outside the sandbox."}"#,
+        r#"{"cmd":"touch approved.txt && echo approved-output","sandbox_permissions":"require_escalated","justification":"Need to run outside the sandbox."}"#,
     );
     let env = TestEnv::with_config(
         vec![
@@ -183,12 +183,12 @@ fn type_stream_approve_and_exit_in_tmux() {
     tmux.wait_for(&[
         "Would you like to run the following command?",
         "Reason: Need to run outside the sandbox.",
-        "$ echo approved-output",
+        "$ touch approved.txt && echo approved-output",
     ]);
     tmux.send(&["y"]);
     tmux.wait_for(&[
-        "✔ You approved codex to run echo approved-output this time",
-        "• Ran echo approved-output",
+        "✔ You approved codex to run touch approved.txt && echo approved-output this time",
+        "• Ran touch approved.txt && echo approved-output",
         "approved-output",
         "The command ran.",
     ]);
@@ -212,7 +212,7 @@ fn type_stream_approve_and_exit_in_tmux() {
     // The model received the approved command's output.
     let requests = env.server.requests();
     assert_eq!(requests.len(), 3);
-    let body = requests[2].body_json();
+    let body = &requests[2].body;
     let outputs: Vec<String> = body["input"]
         .as_array()
         .unwrap()

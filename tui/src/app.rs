@@ -252,7 +252,7 @@ impl App {
 
     async fn shutdown(mut self) -> AppExit {
         let exit = AppExit {
-            token_usage: self.chat.total_usage().clone(),
+            token_usage: *self.chat.total_usage(),
             thread_id: self.chat.thread_id().map(str::to_string),
             has_rollout: self.chat.rollout_path().is_some(),
         };

@@ -147,7 +147,7 @@ impl ApprovalView {
         };
         let indent: Line<'static> = "  ".into();
         let mut lines = Vec::new();
-        let mut push = |line: Line<'static>, lines: &mut Vec<Line<'static>>| {
+        let push = |line: Line<'static>, lines: &mut Vec<Line<'static>>| {
             lines.extend(wrap_line(&line, width, &indent, &"    ".into()));
         };
         match request {

@@ -238,6 +238,7 @@ impl ChatComposer {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
 
+        let slash_rows = SlashCommand::filter(&self.slash_prefix().unwrap_or_default());
         match &mut self.popup {
             Popup::Shortcuts => {
                 if matches!(key.code, KeyCode::Esc | KeyCode::Char('?')) {
@@ -247,7 +248,7 @@ impl ChatComposer {
                 self.popup = Popup::None;
             }
             Popup::Slash { selected } => {
-                let rows = SlashCommand::filter(&self.slash_prefix().unwrap_or_default());
+                let rows = slash_rows;
                 match key.code {
                     KeyCode::Up if !rows.is_empty() => {
                         *selected = selected.checked_sub(1).unwrap_or(rows.len() - 1);

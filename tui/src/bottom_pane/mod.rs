@@ -70,7 +70,7 @@ impl BottomPane {
 
     fn status_line(&self) -> Option<Line<'static>> {
         let started = self.task_started?;
-        if !self.status_visible {
+        if !self.status_visible || self.approvals.is_active() {
             return None;
         }
         let elapsed = format_elapsed(self.now.saturating_duration_since(started));

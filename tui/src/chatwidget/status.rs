@@ -147,13 +147,22 @@ fn token_usage_summary(total: &TokenUsage) -> String {
     )
 }
 
+/// Tokens of every request that are not the conversation (instructions, tools).
+const CONTEXT_BASELINE_TOKENS: u64 = 12_000;
+
 /// `100% left (1.24K used / 258K)`.
 fn context_window_summary(last: &TokenUsage, window: Option<u64>) -> String {
     let Some(window) = window.filter(|window| *window > 0) else {
         return format!("{} used", format_si(last.total_tokens));
     };
-    let used = last.total_tokens.min(window);
-    let left = (window - used) * 100 / window;
+    // The original reserves a baseline for the system prompt and tools: a fresh session
+    // shows 100% left.
+    let usable = window.saturating_sub(CONTEXT_BASELINE_TOKENS).max(1);
+    let used = last
+        .total_tokens
+        .saturating_sub(CONTEXT_BASELINE_TOKENS)
+        .min(usable);
+    let left = (usable - used) * 100 / usable;
     format!(
         "{left}% left ({} used / {})",
         format_si(last.total_tokens),
@@ -284,7 +293,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (index, ch) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

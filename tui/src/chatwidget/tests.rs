@@ -261,7 +261,8 @@ fn blank_enter_does_nothing() {
 
 #[test]
 fn approval_keys_send_the_decisions_and_commit_the_decision_cells() {
-    let cases: Vec<(KeyCode, KeyModifiers, Option<Vec<String>>, ReviewDecision, &str)> = vec![
+    type Case = (KeyCode, KeyModifiers, Option<Vec<String>>, ReviewDecision, &'static str);
+    let cases: Vec<Case> = vec![
         (
             KeyCode::Char('y'),
             KeyModifiers::NONE,
@@ -494,7 +495,7 @@ fn streamed_reply_commits_lines_and_worked_for() {
             _ => None,
         })
         .collect();
-    assert_eq!(cells.join("\n"), "• Hello from the model.\n  Second line\n  Worked for 5s • 14:02");
+    assert_eq!(cells.join("\n"), "• Hello from the model.\n  Second line\n  Worked for 4s • 14:02");
     assert!(!h.chat.is_busy());
 }
 
@@ -762,14 +763,18 @@ fn snapshot_decision_cells_and_interrupted_turn() {
     let mut h = harness();
     h.start_turn();
     for (key, call) in [('y', "a"), ('a', "b"), ('n', "c")] {
+        let call_id = format!("call-{call}");
         h.event(EventMsg::ExecApprovalRequest {
-            call_id: format!("call-{call}"),
+            call_id: call_id.clone(),
             command: bash("touch /etc/demo"),
             cwd: PathBuf::from("/home/user/project"),
             reason: None,
             proposed_prefix_rule: None,
         });
         h.key(KeyCode::Char(key));
+        if key != 'n' {
+            run_exec(&mut h, &call_id, "touch /etc/demo", 0, "");
+        }
     }
     h.event(EventMsg::TurnAborted {
         turn_id: "turn-1".to_string(),
@@ -860,8 +865,7 @@ fn snapshot_model_and_permissions_views() {
     h.type_text("/permissions");
     h.key(KeyCode::Enter);
     snapshot_both!(h, "permissions_view");
-    h.key(KeyCode::Down);
-    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('2'));
     assert_eq!(
         h.drain(),
         vec![Seen::Cell("• Permissions updated to Full Access".to_string())]
