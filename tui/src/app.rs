@@ -583,8 +583,9 @@ impl App {
             })?;
             return Ok(());
         }
-        let live_height = self.chat.desired_height(screen.width);
-        let area = tui.prepare_viewport(live_height)?;
+        // Inline: a blank row separates the scrollback from the live area.
+        let live_height = self.chat.desired_height(screen.width) + 1;
+        tui.prepare_viewport(live_height)?;
         let mode = tui.mode;
         let history = &mut self.history;
         let chat = &mut self.chat;
@@ -593,8 +594,13 @@ impl App {
             let area = frame.area();
             let cursor = match mode {
                 ScreenMode::Inline => {
-                    chat.render(area, frame.buffer_mut());
-                    chat.cursor_pos(area)
+                    let live = Rect {
+                        y: area.y + 1.min(area.height),
+                        height: area.height.saturating_sub(1),
+                        ..area
+                    };
+                    chat.render(live, frame.buffer_mut());
+                    chat.cursor_pos(live)
                 }
                 ScreenMode::AltScreen => {
                     render_alt_screen(history, chat, scroll_back, area, frame.buffer_mut())
@@ -604,7 +610,6 @@ impl App {
                 frame.set_cursor_position((x, y));
             }
         })?;
-        let _ = area;
         Ok(())
     }
 }

@@ -51,10 +51,13 @@ pub type TerminalBackend = CrosstermBackend<Stdout>;
 pub struct Tui {
     pub terminal: Terminal<TerminalBackend>,
     pub mode: ScreenMode,
-    /// Inline: the row where the live viewport starts (history above it).
+    /// Inline: the row where the live viewport starts (history above it), and its height.
     viewport_top: u16,
+    viewport_height: u16,
     /// An overlay is on the alternate screen (inline mode borrows it while one is open).
     overlay_open: bool,
+    /// Inline: history committed while an overlay covered the screen, written when it closes.
+    deferred_history: Vec<Line<'static>>,
 }
 
 /// Puts the terminal in the TUI's state: raw mode, bracketed paste, focus events, keyboard
@@ -96,7 +99,9 @@ pub fn init(mode: ScreenMode) -> std::io::Result<Tui> {
         terminal,
         mode,
         viewport_top,
+        viewport_height: area.height,
         overlay_open: false,
+        deferred_history: Vec::new(),
     })
 }
 
@@ -145,6 +150,7 @@ impl Tui {
             screen
         } else {
             let height = height.clamp(1, screen.height.max(1));
+            self.viewport_height = height;
             let overflow = (self.viewport_top + height).saturating_sub(screen.height);
             if overflow > 0 {
                 self.scroll_up(overflow, screen.height)?;
@@ -162,10 +168,8 @@ impl Tui {
     pub fn on_resize(&mut self) -> std::io::Result<()> {
         let screen = self.size();
         if self.mode == ScreenMode::Inline && !self.overlay_open {
-            let height = self.terminal.get_frame().area().height;
-            self.viewport_top = self
-                .viewport_top
-                .min(screen.height.saturating_sub(height.max(1)));
+            let height = self.viewport_height.min(screen.height).max(1);
+            self.viewport_top = self.viewport_top.min(screen.height.saturating_sub(height));
             self.terminal.resize(Rect::new(
                 0,
                 self.viewport_top,
@@ -183,8 +187,12 @@ impl Tui {
         if self.mode != ScreenMode::Inline || lines.is_empty() {
             return Ok(());
         }
+        if self.overlay_open {
+            self.deferred_history.extend_from_slice(lines);
+            return Ok(());
+        }
         let screen = self.size();
-        let viewport_height = self.terminal.get_frame().area().height.max(1);
+        let viewport_height = self.viewport_height.max(1);
         let room = screen.height.saturating_sub(viewport_height).max(1);
         {
             let backend = self.terminal.backend_mut();
@@ -246,7 +254,9 @@ impl Tui {
             queue!(self.terminal.backend_mut(), LeaveAlternateScreen)?;
         }
         self.overlay_open = false;
-        self.on_resize()
+        self.on_resize()?;
+        let deferred = std::mem::take(&mut self.deferred_history);
+        self.insert_history_lines(&deferred)
     }
 
     /// Erases the live viewport before exit (inline), so the shell prompt follows the history.
