@@ -209,6 +209,9 @@ fn type_stream_approve_and_exit_in_tmux() {
         "{screen}"
     );
 
+    // Logs went to the log file, never to the screen.
+    assert!(env.home.path().join("log/codex-tui.log").is_file());
+
     // The model received the approved command's output.
     let requests = env.server.requests();
     assert_eq!(requests.len(), 3);
