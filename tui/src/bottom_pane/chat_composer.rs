@@ -74,6 +74,17 @@ pub struct ChatComposer {
     pending_pastes: Vec<(String, String)>,
     app_event_tx: AppEventSender,
     width: Cell<u16>,
+    /// Ctrl+R reverse history search, while active.
+    search: Option<HistorySearch>,
+}
+
+#[derive(Debug)]
+struct HistorySearch {
+    query: String,
+    /// Index of the shown match in the history, `None` while nothing matches.
+    found: Option<usize>,
+    /// The draft to restore on Esc.
+    saved_draft: String,
 }
 
 impl ChatComposer {
@@ -89,6 +100,7 @@ impl ChatComposer {
             pending_pastes: Vec::new(),
             app_event_tx,
             width: Cell::new(80),
+            search: None,
         }
     }
 
@@ -104,8 +116,9 @@ impl ChatComposer {
         self.shell_mode
     }
 
+    /// A popup or the Ctrl+R search is open (Ctrl+C closes it first).
     pub fn popup_open(&self) -> bool {
-        !matches!(self.popup, Popup::None)
+        !matches!(self.popup, Popup::None) || self.search.is_some()
     }
 
     pub fn set_text(&mut self, text: &str) {
@@ -125,6 +138,10 @@ impl ChatComposer {
     }
 
     pub fn close_popup(&mut self) {
+        if let Some(search) = self.search.take() {
+            self.textarea.set_text(&search.saved_draft);
+            return;
+        }
         if !matches!(self.popup, Popup::Shortcuts) {
             self.dismissed = self.popup_candidate();
         }
@@ -177,6 +194,64 @@ impl ChatComposer {
         }
     }
 
+    /// Keys while Ctrl+R search is active: typing edits the query, Ctrl+R finds an older
+    /// match, Enter accepts the shown text, Esc restores the draft (Ctrl+C too, through
+    /// `close_popup`).
+    fn handle_search_key(&mut self, key: KeyEvent) -> ComposerAction {
+        let Some(search) = &mut self.search else {
+            return ComposerAction::None;
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let before = match key.code {
+            KeyCode::Char('r') if ctrl => search.found,
+            KeyCode::Esc => {
+                self.close_popup();
+                return ComposerAction::None;
+            }
+            KeyCode::Enter | KeyCode::Tab | KeyCode::Left | KeyCode::Right => {
+                self.search = None;
+                return ComposerAction::None;
+            }
+            KeyCode::Backspace => {
+                search.query.pop();
+                None
+            }
+            KeyCode::Char(ch) if !ctrl => {
+                search.query.push(ch);
+                None
+            }
+            _ => return ComposerAction::None,
+        };
+        let found = self
+            .history
+            .search(&search.query, before)
+            .map(|(index, text)| (index, text.to_string()));
+        match found {
+            Some((index, text)) => {
+                search.found = Some(index);
+                self.textarea.set_text(&text);
+            }
+            None if before.is_none() => search.found = None,
+            None => {}
+        }
+        ComposerAction::None
+    }
+
+    /// Footer text while Ctrl+R search is active.
+    pub fn search_footer(&self) -> Option<String> {
+        self.search.as_ref().map(|search| {
+            let status = if search.found.is_none() && !search.query.is_empty() {
+                " (no match)"
+            } else {
+                ""
+            };
+            format!(
+                "reverse-i-search: {}{status} · enter accept · esc cancel",
+                search.query
+            )
+        })
+    }
+
     /// Releases held keys once they stopped arriving (called on every tick and key).
     pub fn flush_paste_burst(&mut self, now: Instant) -> bool {
         match self.paste_burst.flush_if_due(now) {
@@ -208,6 +283,18 @@ impl ChatComposer {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent, now: Instant) -> ComposerAction {
+        if self.search.is_some() {
+            return self.handle_search_key(key);
+        }
+        if key.code == KeyCode::Char('r') && key.modifiers == KeyModifiers::CONTROL {
+            self.search = Some(HistorySearch {
+                query: String::new(),
+                found: None,
+                saved_draft: self.textarea.text().to_string(),
+            });
+            self.popup = Popup::None;
+            return ComposerAction::None;
+        }
         self.flush_paste_burst(now);
         let plain = !key
             .modifiers

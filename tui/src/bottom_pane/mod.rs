@@ -109,6 +109,10 @@ impl BottomPane {
         let mut lines = vec![Line::from(
             format!("  {} {} · {}", info.model, info.effort, info.cwd).dim(),
         )];
+        if let Some(search) = self.composer.search_footer() {
+            lines.push(Line::from(format!("  {search}").dim()));
+            return lines;
+        }
         let left = if let Some(hint) = self.footer_hint {
             Some(hint)
         } else if let Some(popup) = self.composer.popup_footer() {

@@ -381,6 +381,27 @@ fn ctrl_c_with_a_draft_clears_it_and_up_recalls_it() {
 }
 
 #[test]
+fn ctrl_r_searches_history_and_esc_restores_the_draft() {
+    let mut h = harness();
+    for message in ["cargo build", "git status", "cargo test"] {
+        h.chat.bottom_pane.composer.record_history(message);
+    }
+    h.type_text("draft");
+    h.key_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    h.type_text("cargo");
+    assert_eq!(h.chat.bottom_pane.composer.text(), "cargo test");
+    h.key_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert_eq!(h.chat.bottom_pane.composer.text(), "cargo build");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.chat.bottom_pane.composer.text(), "draft");
+    h.key_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    h.type_text("git");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.chat.bottom_pane.composer.text(), "git status");
+    assert_eq!(h.ops(), Vec::<Op>::new());
+}
+
+#[test]
 fn ctrl_c_or_ctrl_d_idle_and_empty_exit() {
     for code in [KeyCode::Char('c'), KeyCode::Char('d')] {
         let mut h = harness();
