@@ -192,6 +192,7 @@ impl App {
         let mut blink_on = true;
         loop {
             let frame_due = self.frame_deadline();
+            let burst_due = self.chat.paste_burst_deadline();
             tokio::select! {
                 Some(event) = self.app_event_rx.recv() => {
                     if self.handle_app_event(tui, event).await? {
@@ -231,6 +232,11 @@ impl App {
                     }
                 }
                 _ = sleep_until_opt(frame_due) => {}
+                _ = sleep_until_opt(burst_due) => {
+                    if self.chat.on_tick() {
+                        self.dirty = true;
+                    }
+                }
             }
             if self.dirty && self.frame_deadline().is_some_and(|due| due <= Instant::now()) {
                 self.draw(tui)?;

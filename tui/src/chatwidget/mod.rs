@@ -849,6 +849,11 @@ impl ChatWidget {
         self.bottom_pane.composer.flush_paste_burst(now)
     }
 
+    /// When keys held by the paste-burst guard are due (the app ticks then).
+    pub fn paste_burst_deadline(&self) -> Option<Instant> {
+        self.bottom_pane.composer.paste_burst_deadline()
+    }
+
     fn refresh_footer(&mut self) {
         self.bottom_pane.footer = footer_info(&self.settings, &self.config, self.home.as_deref());
     }
