@@ -5,6 +5,7 @@
 // The TUI owns the terminal; everything else goes to the log file.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 pub mod markdown;
+pub mod markdown_stream;
 pub mod wrapping;
 
 #[cfg(test)]
