@@ -38,7 +38,16 @@ impl Tmux {
         };
         let status = tmux
             .cmd()
-            .args(["new-session", "-d", "-x", "120", "-y", "40", "-s", &tmux.session])
+            .args([
+                "new-session",
+                "-d",
+                "-x",
+                "120",
+                "-y",
+                "40",
+                "-s",
+                &tmux.session,
+            ])
             .arg(command)
             .status()
             .expect("tmux must be installed (.ci/run installs it)");
@@ -129,7 +138,9 @@ fn launch_command(codex_home: &Path, cwd: &Path, args: &str) -> String {
 fn type_stream_approve_and_exit_in_tmux() {
     let streamed = MockResponse::SseDelayed {
         events: vec![
-            ev_output_item_added(json!({"type": "message", "role": "assistant", "id": "msg_1", "content": []})),
+            ev_output_item_added(
+                json!({"type": "message", "role": "assistant", "id": "msg_1", "content": []}),
+            ),
             ev_output_text_delta("Hello from the **mock**, "),
             ev_output_text_delta("streamed in chunks.\n\n- point one\n"),
             ev_assistant_message(
@@ -224,7 +235,9 @@ fn type_stream_approve_and_exit_in_tmux() {
         .map(|item| item["output"].as_str().unwrap_or_default().to_string())
         .collect();
     assert!(
-        outputs.iter().any(|output| output.contains("approved-output")),
+        outputs
+            .iter()
+            .any(|output| output.contains("approved-output")),
         "{outputs:?}"
     );
 }

@@ -238,7 +238,11 @@ impl App {
                     }
                 }
             }
-            if self.dirty && self.frame_deadline().is_some_and(|due| due <= Instant::now()) {
+            if self.dirty
+                && self
+                    .frame_deadline()
+                    .is_some_and(|due| due <= Instant::now())
+            {
                 self.draw(tui)?;
             }
         }
@@ -315,8 +319,8 @@ impl App {
         };
         match overlay {
             Overlay::Pager(pager) => {
-                let ctrl_t = key.modifiers.contains(KeyModifiers::CONTROL)
-                    && key.code == KeyCode::Char('t');
+                let ctrl_t =
+                    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('t');
                 if ctrl_t || pager.handle_key(key, height).is_some() {
                     self.close_overlay(tui)?;
                 }
@@ -473,18 +477,12 @@ impl App {
             AppEvent::OpenResumePicker => {
                 let codex_home = self.config.codex_home.clone();
                 let threads = tokio::task::spawn_blocking(move || {
-                    rollout::threads::list_threads(
-                        &codex_home,
-                        rollout::threads::Archived::No,
-                    )
+                    rollout::threads::list_threads(&codex_home, rollout::threads::Archived::No)
                 })
                 .await
                 .unwrap_or_default();
-                let picker = ResumePicker::new(
-                    threads,
-                    self.config.cwd.clone(),
-                    self.init.clock.unix_now(),
-                );
+                let picker =
+                    ResumePicker::new(threads, self.config.cwd.clone(), self.init.clock.unix_now());
                 self.open_overlay(tui, Overlay::ResumePicker(picker))?;
             }
             AppEvent::NewSession { clear_screen } => {
@@ -494,13 +492,9 @@ impl App {
                 if clear_screen || tui.mode == ScreenMode::Inline {
                     tui.clear_screen()?;
                 }
-                let (codex, chat) = Self::spawn_session(
-                    &self.init,
-                    &self.config,
-                    &self.app_event_tx,
-                    history,
-                )
-                .await?;
+                let (codex, chat) =
+                    Self::spawn_session(&self.init, &self.config, &self.app_event_tx, history)
+                        .await?;
                 self.codex = codex;
                 self.chat = chat;
             }
@@ -562,7 +556,8 @@ impl App {
     fn insert_cell(&mut self, tui: &mut Tui, cell: Box<dyn HistoryCell>) -> anyhow::Result<()> {
         if tui.mode == ScreenMode::Inline {
             let width = tui.size().width;
-            let lines = HistoryView::cell_rows(cell.as_ref(), width, !self.history.cells().is_empty());
+            let lines =
+                HistoryView::cell_rows(cell.as_ref(), width, !self.history.cells().is_empty());
             tui.insert_history_lines(&lines)?;
         }
         self.history.push(cell);

@@ -25,7 +25,9 @@ pub enum AppEvent {
     DiffResult(GitDiff),
     OpenResumePicker,
     /// Shut the session down and start a fresh one (`/new`, `/clear` also clears the screen).
-    NewSession { clear_screen: bool },
+    NewSession {
+        clear_screen: bool,
+    },
     OpenTranscript,
     OpenBacktrack,
     /// Remove stored credentials, then exit (`/logout`).

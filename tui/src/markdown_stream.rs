@@ -272,12 +272,12 @@ mod tests {
         );
         assert_eq!(
             text(&stream.tail_lines(80)),
-            vec!["", "first line of a paragraph still the same paragraph"]
+            vec!["", "first line of a paragraph", "still the same paragraph"]
         );
         stream.push_delta("\n- item one\n- item t");
         assert_eq!(
             text(&stream.commit_complete_lines(80)),
-            vec!["", "first line of a paragraph still the same paragraph"]
+            vec!["", "first line of a paragraph", "still the same paragraph"]
         );
         assert_eq!(
             text(&stream.tail_lines(80)),

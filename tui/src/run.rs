@@ -88,7 +88,10 @@ pub async fn run_main(cli: Cli, resume: ResumeTarget, linux_sandbox_exe: Option<
         Ok(tui) => tui,
         Err(err) => {
             let _ = crate::terminal::restore(mode);
-            let _ = writeln!(std::io::stderr(), "ERROR: failed to set up the terminal: {err}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "ERROR: failed to set up the terminal: {err}"
+            );
             return 1;
         }
     };
@@ -143,8 +146,9 @@ async fn run_in_terminal(
                 rollout::threads::list_threads(&codex_home, rollout::threads::Archived::No)
             })
             .await?;
-            let picker = ResumePicker::new(threads, config.cwd.clone(), chrono::Utc::now().timestamp())
-                .with_all(all);
+            let picker =
+                ResumePicker::new(threads, config.cwd.clone(), chrono::Utc::now().timestamp())
+                    .with_all(all);
             match run_picker(tui, &mut events, picker).await? {
                 PickerOutcome::Resume(path) => {
                     InitialHistory::Resumed(rollout::read_rollout(&path)?)

@@ -80,9 +80,7 @@ impl SlashCommand {
             SlashCommand::New => "start a new chat during a conversation",
             SlashCommand::Resume => "resume a saved chat",
             SlashCommand::Init => "create an AGENTS.md file with instructions for Codex",
-            SlashCommand::Compact => {
-                "summarize conversation to prevent hitting the context limit"
-            }
+            SlashCommand::Compact => "summarize conversation to prevent hitting the context limit",
             SlashCommand::Diff => "show git diff (including untracked files)",
             SlashCommand::Mention => "mention a file",
             SlashCommand::Status => "show current session configuration and token usage",

@@ -196,11 +196,16 @@ impl Tui {
         let room = screen.height.saturating_sub(viewport_height).max(1);
         {
             let backend = self.terminal.backend_mut();
-            queue!(backend, MoveTo(0, self.viewport_top), Clear(ClearType::FromCursorDown))?;
+            queue!(
+                backend,
+                MoveTo(0, self.viewport_top),
+                Clear(ClearType::FromCursorDown)
+            )?;
         }
         for chunk in lines.chunks(usize::from(room)) {
             let count = u16::try_from(chunk.len()).unwrap_or(room);
-            let overflow = (self.viewport_top + count + viewport_height).saturating_sub(screen.height);
+            let overflow =
+                (self.viewport_top + count + viewport_height).saturating_sub(screen.height);
             if overflow > 0 {
                 self.scroll_up(overflow, screen.height)?;
                 self.viewport_top -= overflow.min(self.viewport_top);
@@ -232,7 +237,12 @@ impl Tui {
     /// `/clear`: erase the screen (and, inline, start printing at the top again).
     pub fn clear_screen(&mut self) -> std::io::Result<()> {
         let backend = self.terminal.backend_mut();
-        queue!(backend, Clear(ClearType::All), Clear(ClearType::Purge), MoveTo(0, 0))?;
+        queue!(
+            backend,
+            Clear(ClearType::All),
+            Clear(ClearType::Purge),
+            MoveTo(0, 0)
+        )?;
         self.viewport_top = 0;
         let screen = self.size();
         self.terminal.resize(Rect::new(0, 0, screen.width, 1))?;
@@ -263,7 +273,11 @@ impl Tui {
     pub fn erase_viewport(&mut self) -> std::io::Result<()> {
         if self.mode == ScreenMode::Inline {
             let backend = self.terminal.backend_mut();
-            queue!(backend, MoveTo(0, self.viewport_top), Clear(ClearType::FromCursorDown))?;
+            queue!(
+                backend,
+                MoveTo(0, self.viewport_top),
+                Clear(ClearType::FromCursorDown)
+            )?;
             Backend::flush(backend)?;
         }
         Ok(())
@@ -289,11 +303,14 @@ fn write_line(out: &mut impl Write, line: &Line<'_>) -> std::io::Result<()> {
                 queue!(out, SetAttribute(attribute))?;
             }
         }
-        queue!(out, Print(span.content.as_ref()), SetAttribute(Attribute::Reset))?;
+        queue!(
+            out,
+            Print(span.content.as_ref()),
+            SetAttribute(Attribute::Reset)
+        )?;
         if style.fg.is_some_and(|color| color != Color::Reset) {
             queue!(out, SetForegroundColor(crossterm::style::Color::Reset))?;
         }
     }
     Ok(())
 }
-

@@ -215,7 +215,12 @@ mod tests {
 
     #[test]
     fn leading_indentation_is_kept_but_not_at_breaks() {
-        let rows = wrap_line(&Line::from("    indented words here"), 14, &Line::default(), &Line::default());
+        let rows = wrap_line(
+            &Line::from("    indented words here"),
+            14,
+            &Line::default(),
+            &Line::default(),
+        );
         assert_eq!(text(&rows), vec!["    indented", "words here"]);
     }
 

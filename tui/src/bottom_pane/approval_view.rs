@@ -71,8 +71,8 @@ impl ApprovalView {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Option<ApprovalAnswer> {
         let options = self.options()?;
-        let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL)
-            && matches!(key.code, KeyCode::Char('c'));
+        let ctrl_c =
+            key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c'));
         let chosen = match key.code {
             _ if ctrl_c => Some(options.len() - 1),
             KeyCode::Esc => Some(options.len() - 1),
@@ -182,7 +182,10 @@ impl ApprovalView {
                 for change in changes {
                     let path: PathBuf = change.path.clone();
                     push(
-                        Line::from(vec!["Destination: ".dim(), path.display().to_string().into()]),
+                        Line::from(vec![
+                            "Destination: ".dim(),
+                            path.display().to_string().into(),
+                        ]),
                         &mut lines,
                     );
                 }

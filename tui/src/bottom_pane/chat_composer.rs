@@ -39,11 +39,17 @@ const PLACEHOLDER: &str = "Ask Codex to do anything";
 pub enum ComposerAction {
     None,
     /// Enter with text: a message (or a `!` shell line when `shell` is set).
-    Submit { text: String, shell: bool },
+    Submit {
+        text: String,
+        shell: bool,
+    },
     /// Tab with text.
     Queue(String),
     /// A slash command chosen from the popup or typed in full; `args` is the rest of the line.
-    Command { command: SlashCommand, args: String },
+    Command {
+        command: SlashCommand,
+        args: String,
+    },
     /// A key the composer does not use (Esc with nothing open, Ctrl+C, Ctrl+D on empty, …).
     Unhandled(KeyEvent),
 }
@@ -51,7 +57,9 @@ pub enum ComposerAction {
 #[derive(Debug)]
 enum Popup {
     None,
-    Slash { selected: usize },
+    Slash {
+        selected: usize,
+    },
     File {
         query: String,
         matches: Vec<FileMatch>,
@@ -620,7 +628,10 @@ impl ChatComposer {
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
         self.width.set(area.width.saturating_sub(2));
         let popup_height = self.popup_height(area.width).min(area.height);
-        let popup_area = Rect { height: popup_height, ..area };
+        let popup_area = Rect {
+            height: popup_height,
+            ..area
+        };
         match &self.popup {
             Popup::File {
                 matches, selected, ..
@@ -643,7 +654,11 @@ impl ChatComposer {
         if text_area.height == 0 || text_area.width == 0 {
             return;
         }
-        let prompt = if self.shell_mode { "! ".bold() } else { "› ".bold() };
+        let prompt = if self.shell_mode {
+            "! ".bold()
+        } else {
+            "› ".bold()
+        };
         buf.set_span(text_area.x, text_area.y, &prompt, 2);
         let body = Rect {
             x: text_area.x + 2.min(text_area.width),

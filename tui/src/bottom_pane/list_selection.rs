@@ -75,8 +75,8 @@ impl ListSelectionView {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Option<SelectionOutcome> {
         let count = self.items.len();
-        let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL)
-            && matches!(key.code, KeyCode::Char('c'));
+        let ctrl_c =
+            key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c'));
         match key.code {
             _ if ctrl_c => Some(SelectionOutcome::Cancelled),
             KeyCode::Esc => Some(SelectionOutcome::Cancelled),
@@ -88,8 +88,12 @@ impl ListSelectionView {
                 self.selected = (self.selected + 1) % count;
                 None
             }
-            KeyCode::Enter if count > 0 => Some(self.chosen(self.selected, SelectionScope::Default)),
-            KeyCode::Char('s') if count > 0 && matches!(self.kind, SelectionKind::Effort { .. }) => {
+            KeyCode::Enter if count > 0 => {
+                Some(self.chosen(self.selected, SelectionScope::Default))
+            }
+            KeyCode::Char('s')
+                if count > 0 && matches!(self.kind, SelectionKind::Effort { .. }) =>
+            {
                 Some(self.chosen(self.selected, SelectionScope::SessionOnly))
             }
             KeyCode::Char(digit @ '1'..='9') => {
@@ -130,7 +134,12 @@ impl ListSelectionView {
                 spans.push(description.clone().dim());
             }
             let hang: Line<'static> = " ".repeat(name_width + 4).into();
-            lines.extend(wrap_line(&Line::from(spans), width, &Line::default(), &hang));
+            lines.extend(wrap_line(
+                &Line::from(spans),
+                width,
+                &Line::default(),
+                &hang,
+            ));
         }
         lines.push(Line::default());
         lines.push(Line::from(format!("  {}", self.footer).dim()));

@@ -74,7 +74,11 @@ impl BottomPane {
             return None;
         }
         let elapsed = format_elapsed(self.now.saturating_duration_since(started));
-        let mut spans = vec!["• ".dim(), "Working".bold(), format!(" ({elapsed} • ").dim()];
+        let mut spans = vec![
+            "• ".dim(),
+            "Working".bold(),
+            format!(" ({elapsed} • ").dim(),
+        ];
         spans.push("esc".bold());
         spans.push(" to interrupt)".dim());
         if let Some(detail) = &self.status_detail {
@@ -147,7 +151,12 @@ impl BottomPane {
     fn top_lines(&self, width: u16) -> Vec<Line<'static>> {
         let mut lines = Vec::new();
         if let Some(status) = self.status_line() {
-            lines.extend(wrap_line(&status, width.into(), &Line::default(), &"  ".into()));
+            lines.extend(wrap_line(
+                &status,
+                width.into(),
+                &Line::default(),
+                &"  ".into(),
+            ));
             lines.push(Line::default());
         }
         let queue = self.queue_lines(width.into());
@@ -173,8 +182,16 @@ impl BottomPane {
 
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
         let top = self.top_lines(area.width);
-        let top_height = u16::try_from(top.len()).unwrap_or(u16::MAX).min(area.height);
-        Paragraph::new(top).render(Rect { height: top_height, ..area }, buf);
+        let top_height = u16::try_from(top.len())
+            .unwrap_or(u16::MAX)
+            .min(area.height);
+        Paragraph::new(top).render(
+            Rect {
+                height: top_height,
+                ..area
+            },
+            buf,
+        );
         let body = Rect {
             y: area.y + top_height,
             height: area.height - top_height,

@@ -49,9 +49,9 @@ pub fn shortcut_lines(width: u16) -> Vec<Line<'static>> {
         for row in 0..rows {
             let mut spans = vec![Span::from("  ")];
             for (_, keys) in &groups {
-                let cell = keys.get(row).map_or_else(String::new, |(key, what)| {
-                    format!("{key} {what}")
-                });
+                let cell = keys
+                    .get(row)
+                    .map_or_else(String::new, |(key, what)| format!("{key} {what}"));
                 let (key, rest) = cell.split_at(keys.get(row).map_or(0, |(key, _)| key.len()));
                 spans.push(key.to_string().cyan());
                 let pad = column.saturating_sub(cell.chars().count());

@@ -81,6 +81,9 @@ enum ActiveCell {
         stream: MarkdownStream,
         /// Whether a chunk with the `•` has been committed already.
         committed_first: bool,
+        /// The content width the message renders at, fixed for the whole message: committed
+        /// lines are counted, so a width change mid-stream would repeat or skip rows.
+        width: usize,
     },
     Exec(Vec<ExecCell>),
 }
@@ -360,9 +363,11 @@ impl ChatWidget {
             } => {
                 let shown = history_cell::command_display(&command);
                 let cell = match &decision {
-                    ReviewDecision::Approved => {
-                        Some(history_cell::decision_cell(Decision::ApprovedOnce, &shown, None))
-                    }
+                    ReviewDecision::Approved => Some(history_cell::decision_cell(
+                        Decision::ApprovedOnce,
+                        &shown,
+                        None,
+                    )),
                     ReviewDecision::ApprovedForSession => Some(history_cell::decision_cell(
                         Decision::ApprovedForSession,
                         &shown,
@@ -375,9 +380,9 @@ impl ChatWidget {
                             Some(&codex_core::shell_quote::quote_command(prefix)),
                         ))
                     }
-                    ReviewDecision::Abort | ReviewDecision::Denied => {
-                        Some(history_cell::decision_cell(Decision::Canceled, &shown, None))
-                    }
+                    ReviewDecision::Abort | ReviewDecision::Denied => Some(
+                        history_cell::decision_cell(Decision::Canceled, &shown, None),
+                    ),
                 };
                 if let Some(cell) = cell {
                     self.app_event_tx.insert_cell(cell);
@@ -536,15 +541,15 @@ impl ChatWidget {
                     .turn_started
                     .map(|started| self.clock.now().saturating_duration_since(started))
                     .unwrap_or_default();
-                self.app_event_tx.insert_cell(history_cell::info_cell(format!(
-                    "Context compacted · {}",
-                    history_cell::format_elapsed(elapsed)
-                )));
+                self.app_event_tx
+                    .insert_cell(history_cell::info_cell(format!(
+                        "Context compacted · {}",
+                        history_cell::format_elapsed(elapsed)
+                    )));
                 self.compacting = false;
             }
             EventMsg::TurnComplete {
-                last_agent_message,
-                ..
+                last_agent_message, ..
             } => self.on_turn_complete(last_agent_message),
             EventMsg::TurnFailed { message, .. } => {
                 self.flush_active();
@@ -614,7 +619,8 @@ impl ChatWidget {
             }
         }
         self.bottom_pane.approvals.clear();
-        self.app_event_tx.insert_cell(history_cell::interrupted_cell());
+        self.app_event_tx
+            .insert_cell(history_cell::interrupted_cell());
         self.end_task();
         // Queued messages come back to the composer rather than being lost.
         if !self.bottom_pane.queued.is_empty() {
@@ -654,6 +660,7 @@ impl ChatWidget {
         self.active = Some(ActiveCell::Stream {
             stream: MarkdownStream::new(),
             committed_first: false,
+            width: self.content_width(),
         });
         self.bottom_pane.status_visible = false;
     }
@@ -663,13 +670,13 @@ impl ChatWidget {
     }
 
     fn commit_stream_lines(&mut self) {
-        let width = self.content_width();
         if let Some(ActiveCell::Stream {
             stream,
             committed_first,
+            width,
         }) = &mut self.active
         {
-            let lines = stream.commit_complete_lines(width);
+            let lines = stream.commit_complete_lines(*width);
             if !lines.is_empty() {
                 let first = !*committed_first;
                 *committed_first = true;
@@ -680,10 +687,10 @@ impl ChatWidget {
     }
 
     fn finish_stream(&mut self) {
-        let width = self.content_width();
         if let Some(ActiveCell::Stream {
             mut stream,
             committed_first,
+            width,
         }) = self.active.take()
         {
             let lines = stream.finalize(width);
@@ -697,14 +704,8 @@ impl ChatWidget {
     /// Commits whatever is live (a stream, finished commands) before something new starts.
     fn flush_active(&mut self) {
         match self.active.take() {
-            Some(ActiveCell::Stream {
-                stream,
-                committed_first,
-            }) => {
-                self.active = Some(ActiveCell::Stream {
-                    stream,
-                    committed_first,
-                });
+            stream @ Some(ActiveCell::Stream { .. }) => {
+                self.active = stream;
                 self.finish_stream();
             }
             Some(ActiveCell::Exec(cells)) => {
@@ -723,7 +724,10 @@ impl ChatWidget {
 
     fn begin_exec(&mut self, cell: ExecCell) {
         if let Some(ActiveCell::Exec(cells)) = &mut self.active {
-            if cells.iter().any(|existing| existing.call_id == cell.call_id) {
+            if cells
+                .iter()
+                .any(|existing| existing.call_id == cell.call_id)
+            {
                 return;
             }
             cells.push(cell);
@@ -786,8 +790,9 @@ impl ChatWidget {
             Some(ActiveCell::Stream {
                 stream,
                 committed_first,
+                width: stream_width,
             }) => {
-                let tail = stream.tail_lines(usize::from(width.saturating_sub(2)).max(1));
+                let tail = stream.tail_lines(*stream_width);
                 if tail.is_empty() {
                     return Vec::new();
                 }
@@ -866,9 +871,10 @@ fn footer_info(
 ) -> FooterInfo {
     FooterInfo {
         model: settings.model.clone(),
-        effort: settings
-            .effort
-            .map_or_else(|| "default".to_string(), |effort| effort_label(effort).to_string()),
+        effort: settings.effort.map_or_else(
+            || "default".to_string(),
+            |effort| effort_label(effort).to_string(),
+        ),
         cwd: history_cell::display_path(&config.cwd, home),
     }
 }

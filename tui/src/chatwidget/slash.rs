@@ -77,18 +77,19 @@ fn read_only() -> SandboxPolicy {
 impl ChatWidget {
     pub(super) fn dispatch_command(&mut self, command: SlashCommand, args: &str) {
         if command.idle_only() && self.is_busy() {
-            self.app_event_tx.insert_cell(history_cell::error_cell(format!(
-                "'/{}' is disabled while a task is in progress.",
-                command.name()
-            )));
+            self.app_event_tx
+                .insert_cell(history_cell::error_cell(format!(
+                    "'/{}' is disabled while a task is in progress.",
+                    command.name()
+                )));
             return;
         }
         match command {
             SlashCommand::Model => self.open_model_view(),
             SlashCommand::Permissions => self.open_permissions_view(),
-            SlashCommand::New => self
-                .app_event_tx
-                .send(AppEvent::NewSession { clear_screen: false }),
+            SlashCommand::New => self.app_event_tx.send(AppEvent::NewSession {
+                clear_screen: false,
+            }),
             SlashCommand::Clear => self
                 .app_event_tx
                 .send(AppEvent::NewSession { clear_screen: true }),
@@ -137,7 +138,10 @@ impl ChatWidget {
     /// custom providers).
     fn model_choices(&self) -> Vec<String> {
         let mut models: Vec<String> = if self.config.model_provider_id == "openai" {
-            model_catalog::PRESETS.iter().map(ToString::to_string).collect()
+            model_catalog::PRESETS
+                .iter()
+                .map(ToString::to_string)
+                .collect()
         } else {
             Vec::new()
         };
@@ -227,10 +231,11 @@ impl ChatWidget {
                 self.settings.model = model.clone();
                 self.settings.effort = Some(*effort);
                 self.refresh_footer();
-                self.app_event_tx.insert_cell(history_cell::info_cell(format!(
-                    "Model changed to {model} {}",
-                    effort.as_str()
-                )));
+                self.app_event_tx
+                    .insert_cell(history_cell::info_cell(format!(
+                        "Model changed to {model} {}",
+                        effort.as_str()
+                    )));
                 match scope {
                     SelectionScope::Default => self.app_event_tx.send(AppEvent::PersistModel {
                         model,
@@ -245,10 +250,11 @@ impl ChatWidget {
                 };
                 self.settings.approval_policy = preset.approval;
                 self.settings.sandbox_policy = (preset.sandbox)();
-                self.app_event_tx.insert_cell(history_cell::info_cell(format!(
-                    "Permissions updated to {}",
-                    preset.name
-                )));
+                self.app_event_tx
+                    .insert_cell(history_cell::info_cell(format!(
+                        "Permissions updated to {}",
+                        preset.name
+                    )));
             }
         }
     }

@@ -31,9 +31,10 @@ pub(crate) struct StatusInputs<'a> {
 pub(crate) fn status_card(inputs: &StatusInputs<'_>) -> Vec<Line<'static>> {
     let settings = inputs.settings;
     let config = inputs.config;
-    let effort = settings
-        .effort
-        .map_or_else(|| "default".to_string(), |effort| effort.as_str().to_string());
+    let effort = settings.effort.map_or_else(
+        || "default".to_string(),
+        |effort| effort.as_str().to_string(),
+    );
     let summaries = config
         .model_reasoning_summary
         .map_or_else(|| "auto".to_string(), |mode| mode.as_str().to_string());
@@ -57,10 +58,7 @@ pub(crate) fn status_card(inputs: &StatusInputs<'_>) -> Vec<Line<'static>> {
         ),
         ("Agents.md:", agents),
         ("Collaboration mode:", "Default".to_string()),
-        (
-            "Session:",
-            inputs.thread_id.unwrap_or("<none>").to_string(),
-        ),
+        ("Session:", inputs.thread_id.unwrap_or("<none>").to_string()),
     ];
     let usage_rows: Vec<(&str, String)> = vec![
         ("Token usage:", token_usage_summary(inputs.total)),
@@ -127,10 +125,10 @@ fn agents_md_paths(config: &Config, home: Option<&Path>) -> String {
     paths
         .iter()
         .map(|path| {
-            path.strip_prefix(&config.cwd)
-                .map_or_else(|_| history_cell::display_path(path, home), |rel| {
-                    rel.display().to_string()
-                })
+            path.strip_prefix(&config.cwd).map_or_else(
+                |_| history_cell::display_path(path, home),
+                |rel| rel.display().to_string(),
+            )
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -267,7 +265,10 @@ pub fn format_exit_lines(
             thousands(input)
         );
         if usage.cached_input_tokens > 0 {
-            line.push_str(&format!(" (+ {} cached)", thousands(usage.cached_input_tokens)));
+            line.push_str(&format!(
+                " (+ {} cached)",
+                thousands(usage.cached_input_tokens)
+            ));
         }
         line.push_str(&format!(" output={}", thousands(usage.output_tokens)));
         if usage.reasoning_output_tokens > 0 {

@@ -52,12 +52,9 @@ struct Harness {
 fn harness() -> Harness {
     let home = tempfile::tempdir().unwrap();
     let env = ConfigEnv {
-        vars: [(
-            "CODEX_HOME".to_string(),
-            home.path().display().to_string(),
-        )]
-        .into_iter()
-        .collect(),
+        vars: [("CODEX_HOME".to_string(), home.path().display().to_string())]
+            .into_iter()
+            .collect(),
     };
     let mut config = codex_core::config::load_config(
         ConfigOverrides {
@@ -206,7 +203,11 @@ impl Harness {
 }
 
 fn bash(script: &str) -> Vec<String> {
-    vec!["/bin/bash".to_string(), "-lc".to_string(), script.to_string()]
+    vec![
+        "/bin/bash".to_string(),
+        "-lc".to_string(),
+        script.to_string(),
+    ]
 }
 
 macro_rules! snapshot_both {
@@ -261,7 +262,13 @@ fn blank_enter_does_nothing() {
 
 #[test]
 fn approval_keys_send_the_decisions_and_commit_the_decision_cells() {
-    type Case = (KeyCode, KeyModifiers, Option<Vec<String>>, ReviewDecision, &'static str);
+    type Case = (
+        KeyCode,
+        KeyModifiers,
+        Option<Vec<String>>,
+        ReviewDecision,
+        &'static str,
+    );
     let cases: Vec<Case> = vec![
         (
             KeyCode::Char('y'),
@@ -465,7 +472,8 @@ fn idle_only_command_while_busy_is_refused() {
 #[test]
 fn paste_with_newlines_is_one_insert_and_does_not_submit() {
     let mut h = harness();
-    h.chat.handle_paste("line one\nline two\r\nline three".to_string());
+    h.chat
+        .handle_paste("line one\nline two\r\nline three".to_string());
     assert_eq!(h.drain(), Vec::<Seen>::new());
     assert_eq!(
         h.chat.bottom_pane.composer.text(),
@@ -477,7 +485,8 @@ fn paste_with_newlines_is_one_insert_and_does_not_submit() {
 fn fast_keys_then_enter_insert_a_newline_instead_of_submitting() {
     let mut h = harness();
     for ch in "abc".chars() {
-        h.chat.handle_key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE));
+        h.chat
+            .handle_key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE));
         h.clock.advance(Duration::from_millis(1));
     }
     h.chat
@@ -516,7 +525,10 @@ fn streamed_reply_commits_lines_and_worked_for() {
             _ => None,
         })
         .collect();
-    assert_eq!(cells.join("\n"), "• Hello from the model.\n  Second line\n  Worked for 4s • 14:02");
+    assert_eq!(
+        cells.join("\n"),
+        "• Hello from the model.\n  Second line\n  Worked for 4s • 14:02"
+    );
     assert!(!h.chat.is_busy());
 }
 
@@ -562,8 +574,7 @@ fn restore_sequence_undoes_the_terminal_setup() {
         "\u{1b}[<1u\u{1b}[?2004l\u{1b}[?1004l\u{1b}[?1049l\u{1b}[?25h"
     );
     let mut out = Vec::new();
-    crate::terminal::write_restore_sequence(&mut out, crate::terminal::ScreenMode::Inline)
-        .unwrap();
+    crate::terminal::write_restore_sequence(&mut out, crate::terminal::ScreenMode::Inline).unwrap();
     assert_eq!(
         String::from_utf8(out).unwrap(),
         "\u{1b}[<1u\u{1b}[?2004l\u{1b}[?1004l\u{1b}[?25h"
@@ -583,14 +594,24 @@ fn exit_lines() {
         format_exit_lines(&usage, Some(THREAD_ID), true, status::ExitColor::Plain).join("\n")
     );
     assert_eq!(
-        format_exit_lines(&TokenUsage::default(), Some(THREAD_ID), true, status::ExitColor::Ansi),
+        format_exit_lines(
+            &TokenUsage::default(),
+            Some(THREAD_ID),
+            true,
+            status::ExitColor::Ansi
+        ),
         vec![
             "To continue this session, run:".to_string(),
             format!("  \u{1b}[36mcodex resume {THREAD_ID}\u{1b}[39m"),
         ]
     );
     assert_eq!(
-        format_exit_lines(&TokenUsage::default(), Some(THREAD_ID), false, status::ExitColor::Plain),
+        format_exit_lines(
+            &TokenUsage::default(),
+            Some(THREAD_ID),
+            false,
+            status::ExitColor::Plain
+        ),
         Vec::<String>::new()
     );
 }
@@ -760,10 +781,7 @@ fn snapshot_exec_approvals() {
     snapshot_both!(h, "exec_approval");
     let mut h = harness();
     h.start_turn();
-    h.exec_approval(Some(vec![
-        "touch".to_string(),
-        "/etc/demo".to_string(),
-    ]));
+    h.exec_approval(Some(vec!["touch".to_string(), "/etc/demo".to_string()]));
     snapshot_both!(h, "exec_approval_prefix_rule");
 }
 
@@ -889,7 +907,9 @@ fn snapshot_model_and_permissions_views() {
     h.key(KeyCode::Char('2'));
     assert_eq!(
         h.drain(),
-        vec![Seen::Cell("• Permissions updated to Full Access".to_string())]
+        vec![Seen::Cell(
+            "• Permissions updated to Full Access".to_string()
+        )]
     );
 }
 

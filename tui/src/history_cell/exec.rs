@@ -113,7 +113,12 @@ impl HistoryCell for ExecCell {
         let gutter: Line<'static> = Line::from("  │ ".dim());
         let mut rows = wrap_line(&header, width, &Line::default(), &gutter);
         for line in command_lines {
-            rows.extend(wrap_line(&Line::from(line.to_string()), width, &gutter, &gutter));
+            rows.extend(wrap_line(
+                &Line::from(line.to_string()),
+                width,
+                &gutter,
+                &gutter,
+            ));
         }
         let limit = 1 + COMMAND_CONTINUATION_ROWS;
         if rows.len() > limit {
@@ -127,11 +132,7 @@ impl HistoryCell for ExecCell {
         lines.extend(rows);
 
         if let Some(outcome) = &self.outcome {
-            lines.extend(output_rows(
-                &outcome.output,
-                width,
-                self.output_row_limit(),
-            ));
+            lines.extend(output_rows(&outcome.output, width, self.output_row_limit()));
         }
         lines
     }
@@ -145,7 +146,12 @@ impl HistoryCell for ExecCell {
             } else {
                 "  ".into()
             };
-            lines.extend(wrap_line(&Line::from(line.to_string()), width, &prefix, &"  ".into()));
+            lines.extend(wrap_line(
+                &Line::from(line.to_string()),
+                width,
+                &prefix,
+                &"  ".into(),
+            ));
         }
         if let Some(outcome) = &self.outcome {
             for line in strip_escapes(&outcome.output).lines() {

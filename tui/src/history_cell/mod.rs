@@ -65,7 +65,12 @@ impl HistoryCell for HeaderCell {
         ]);
         let cwd = Line::from(self.cwd.clone().dim());
         let mut lines = wrap_line(&title, width.into(), &"  ".into(), &"  ".into());
-        lines.extend(wrap_line(&cwd, width.into(), &"     ".into(), &"     ".into()));
+        lines.extend(wrap_line(
+            &cwd,
+            width.into(),
+            &"     ".into(),
+            &"     ".into(),
+        ));
         lines
     }
 }
@@ -89,7 +94,12 @@ impl HistoryCell for UserCell {
             .lines()
             .map(|line| Line::from(line.to_string()))
             .collect();
-        wrap_lines(&lines, width.into(), &"› ".bold().dim().into(), &"  ".into())
+        wrap_lines(
+            &lines,
+            width.into(),
+            &"› ".bold().dim().into(),
+            &"  ".into(),
+        )
     }
 
     fn user_message(&self) -> Option<&str> {

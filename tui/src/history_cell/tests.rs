@@ -18,7 +18,10 @@ fn elapsed_formats() {
 #[test]
 fn paths_under_home_use_a_tilde() {
     let home = Some(Path::new("/home/user"));
-    assert_eq!(display_path(Path::new("/home/user/project"), home), "~/project");
+    assert_eq!(
+        display_path(Path::new("/home/user/project"), home),
+        "~/project"
+    );
     assert_eq!(display_path(Path::new("/home/user"), home), "~");
     assert_eq!(display_path(Path::new("/srv/x"), home), "/srv/x");
 }
@@ -26,7 +29,10 @@ fn paths_under_home_use_a_tilde() {
 #[test]
 fn bash_wrappers_are_stripped() {
     let argv = |parts: &[&str]| parts.iter().map(ToString::to_string).collect::<Vec<_>>();
-    assert_eq!(command_display(&argv(&["/bin/bash", "-lc", "ls -la"])), "ls -la");
+    assert_eq!(
+        command_display(&argv(&["/bin/bash", "-lc", "ls -la"])),
+        "ls -la"
+    );
     assert_eq!(command_display(&argv(&["echo", "a b"])), "echo 'a b'");
 }
 
@@ -50,6 +56,13 @@ fn exec_output_keeps_head_and_tail() {
         .collect();
     assert_eq!(
         text,
-        vec!["• Ran ls", "  └ 1", "    2", "    … +8 lines", "    11", "    12"]
+        vec![
+            "• Ran ls",
+            "  └ 1",
+            "    2",
+            "    … +8 lines",
+            "    11",
+            "    12"
+        ]
     );
 }

@@ -112,8 +112,8 @@ impl<'s> Renderer<'s> {
                 let marker = if checked { "[x] " } else { "[ ] " };
                 self.text(marker, self.style());
             }
-            Event::SoftBreak => self.text(" ", self.style()),
-            Event::HardBreak => {
+            // The original keeps the model's line breaks: a soft break ends the line too.
+            Event::SoftBreak | Event::HardBreak => {
                 self.current_line();
                 self.flush_inline();
             }

@@ -253,7 +253,7 @@ fn code_blocks_are_verbatim() {
 fn breaks() {
     assert_eq!(
         rendered_text("soft\nbreak  \nhard\\\nbreaks", None),
-        vec!["soft break", "hard", "breaks"]
+        vec!["soft", "break", "hard", "breaks"]
     );
     assert_eq!(
         rendered_text("- item  \n  second row", None),
