@@ -398,7 +398,7 @@ impl App {
             let width = tui.size().width;
             let mut lines = Vec::new();
             for (index, cell) in self.history.cells().iter().enumerate() {
-                lines.extend(HistoryView::cell_rows(cell.as_ref(), width, index > 0));
+                lines.extend(HistoryView::cell_rows(cell.as_ref(), width, index == 0));
             }
             tui.insert_history_lines(&lines)?;
         }
@@ -557,7 +557,7 @@ impl App {
         if tui.mode == ScreenMode::Inline {
             let width = tui.size().width;
             let lines =
-                HistoryView::cell_rows(cell.as_ref(), width, !self.history.cells().is_empty());
+                HistoryView::cell_rows(cell.as_ref(), width, self.history.cells().is_empty());
             tui.insert_history_lines(&lines)?;
         }
         self.history.push(cell);

@@ -12,7 +12,7 @@ pub struct HistoryView {
     cells: Vec<Box<dyn HistoryCell>>,
     /// Width the cache below was built for.
     width: u16,
-    /// Each cell's rows (the separating blank row first, except for the first cell).
+    /// Each cell's rows (with the separating blank row, where there is one).
     lines: Vec<Vec<Line<'static>>>,
     /// `ends[i]` = total rows of cells `0..=i`.
     ends: Vec<usize>,
@@ -21,7 +21,7 @@ pub struct HistoryView {
 impl HistoryView {
     pub fn push(&mut self, cell: Box<dyn HistoryCell>) {
         if self.width > 0 {
-            let rows = Self::cell_rows(cell.as_ref(), self.width, !self.cells.is_empty());
+            let rows = Self::cell_rows(cell.as_ref(), self.width, self.cells.is_empty());
             let end = self.total_rows() + rows.len();
             self.lines.push(rows);
             self.ends.push(end);
@@ -44,10 +44,11 @@ impl HistoryView {
         self.ends.truncate(len);
     }
 
-    /// A cell's rows as committed: blank separator (unless first), then its lines.
-    pub fn cell_rows(cell: &dyn HistoryCell, width: u16, separated: bool) -> Vec<Line<'static>> {
+    /// A cell's rows as committed: a blank separator (unless it is the first cell or continues
+    /// the previous one), then its lines.
+    pub fn cell_rows(cell: &dyn HistoryCell, width: u16, first: bool) -> Vec<Line<'static>> {
         let mut rows = Vec::new();
-        if separated {
+        if !first && !cell.continues_previous() {
             rows.push(Line::default());
         }
         rows.extend(cell.display_lines(width));
@@ -63,7 +64,7 @@ impl HistoryView {
         self.ends.clear();
         let mut total = 0;
         for (index, cell) in self.cells.iter().enumerate() {
-            let rows = Self::cell_rows(cell.as_ref(), width, index > 0);
+            let rows = Self::cell_rows(cell.as_ref(), width, index == 0);
             total += rows.len();
             self.lines.push(rows);
             self.ends.push(total);

@@ -158,7 +158,17 @@ impl Tui {
             }
             Rect::new(0, self.viewport_top, screen.width, height)
         };
-        if area != self.terminal.get_frame().area() {
+        let previous = self.terminal.get_frame().area();
+        if area != previous {
+            if self.mode == ScreenMode::Inline && !self.overlay_open {
+                // A shrinking viewport leaves rows below it: erase everything it covered.
+                let top = area.top().min(previous.top());
+                queue!(
+                    self.terminal.backend_mut(),
+                    MoveTo(0, top),
+                    Clear(ClearType::FromCursorDown)
+                )?;
+            }
             self.terminal.resize(area)?;
         }
         Ok(area)

@@ -684,6 +684,25 @@ fn snapshot_working_status_and_streaming_mid_line() {
         delta: "Hello from the model, streamed in chu".to_string(),
     });
     snapshot_both!(h, "streaming_mid_line");
+    let rest = "nks.\nSecond line.\n\n```\ncode a\ncode b\n```\n\n- one\n- two\n";
+    for chunk in rest.split_inclusive('\n') {
+        h.event(EventMsg::AgentMessageDelta {
+            item_id: "msg-1".to_string(),
+            delta: chunk.to_string(),
+        });
+        // Each chunk is committed as the app would, between frames.
+        h.render(80, 24);
+    }
+    h.event(EventMsg::AgentMessage {
+        item_id: "msg-1".to_string(),
+        text: format!("Hello from the model, streamed in chu{rest}"),
+        phase: None,
+    });
+    h.event(EventMsg::TurnComplete {
+        turn_id: "turn-1".to_string(),
+        last_agent_message: None,
+    });
+    snapshot_both!(h, "streamed_reply_complete");
 }
 
 #[test]

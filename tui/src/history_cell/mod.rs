@@ -37,6 +37,12 @@ pub trait HistoryCell: std::fmt::Debug + Send {
     fn user_message(&self) -> Option<&str> {
         None
     }
+
+    /// Drawn right under the previous cell, without the blank row between cells: the later
+    /// chunks of a streamed message, the `Worked for` line.
+    fn continues_previous(&self) -> bool {
+        false
+    }
 }
 
 /// `>_ OpenAI Codex (v<version>)` with the cwd below: the first cell of every session.
@@ -155,6 +161,10 @@ impl HistoryCell for AgentMessageCell {
         };
         crate::wrapping::prefix_lines(lines, &first, &"  ".into())
     }
+
+    fn continues_previous(&self) -> bool {
+        !self.first_chunk
+    }
 }
 
 /// A generic cell of fixed lines, hung under a first-line prefix: info, error, decision,
@@ -164,6 +174,7 @@ pub struct PlainCell {
     lines: Vec<Line<'static>>,
     /// Rows after the first are indented this much when wrapped.
     hang: usize,
+    continues_previous: bool,
 }
 
 impl HistoryCell for PlainCell {
@@ -175,6 +186,10 @@ impl HistoryCell for PlainCell {
         }
         out
     }
+
+    fn continues_previous(&self) -> bool {
+        self.continues_previous
+    }
 }
 
 /// `• <text>` with a dim bullet: compaction, model and permission changes, notices.
@@ -182,6 +197,7 @@ pub fn info_cell(text: impl Into<String>) -> PlainCell {
     PlainCell {
         lines: vec![Line::from(vec!["• ".dim(), text.into().into()])],
         hang: 2,
+        continues_previous: false,
     }
 }
 
@@ -198,6 +214,7 @@ pub fn error_cell(message: impl Into<String>) -> PlainCell {
             })
             .collect(),
         hang: 2,
+        continues_previous: false,
     }
 }
 
@@ -212,6 +229,7 @@ pub fn worked_for_cell(elapsed: Duration, clock_text: &str) -> PlainCell {
             format!("  Worked for {} • {clock_text}", format_elapsed(elapsed)).dim(),
         )],
         hang: 2,
+        continues_previous: true,
     }
 }
 
@@ -261,6 +279,7 @@ pub fn decision_cell(decision: Decision, command: &str, prefix: Option<&str>) ->
     PlainCell {
         lines: vec![Line::from(spans)],
         hang: 2,
+        continues_previous: false,
     }
 }
 
@@ -271,12 +290,17 @@ pub fn command_card(command: &str, lines: Vec<Line<'static>>) -> PlainCell {
     PlainCell {
         lines: all,
         hang: 0,
+        continues_previous: false,
     }
 }
 
 /// Fixed lines, no bullet: onboarding notices, `/mcp` lists and the like.
 pub fn lines_cell(lines: Vec<Line<'static>>) -> PlainCell {
-    PlainCell { lines, hang: 4 }
+    PlainCell {
+        lines,
+        hang: 4,
+        continues_previous: false,
+    }
 }
 
 /// First line of a command, shortened for one-line mentions.
