@@ -130,7 +130,9 @@ async fn run_in_terminal(
 ) -> anyhow::Result<Option<AppExit>> {
     let mut events = EventStream::new();
     if let Some(onboarding) = Onboarding::new(onboarding_args(&config, &env)) {
-        if run_onboarding(tui, &mut events, onboarding).await? == OnboardingOutcome::Quit {
+        let outcome =
+            run_full_screen(tui, &mut events, onboarding, OnboardingOutcome::Quit).await?;
+        if outcome == OnboardingOutcome::Quit {
             return Ok(None);
         }
         // Login and trust change what the config resolves to (credentials, sandbox default).
@@ -149,7 +151,7 @@ async fn run_in_terminal(
             let picker =
                 ResumePicker::new(threads, config.cwd.clone(), chrono::Utc::now().timestamp())
                     .with_all(all);
-            match run_picker(tui, &mut events, picker).await? {
+            match run_full_screen(tui, &mut events, picker, PickerOutcome::Quit).await? {
                 PickerOutcome::Resume(path) => {
                     InitialHistory::Resumed(rollout::read_rollout(&path)?)
                 }
@@ -205,51 +207,74 @@ async fn run_in_terminal(
     Ok(Some(app.run(tui).await?))
 }
 
-async fn run_onboarding(
-    tui: &mut Tui,
-    events: &mut EventStream,
-    mut onboarding: Onboarding,
-) -> anyhow::Result<OnboardingOutcome> {
-    tui.enter_overlay()?;
-    loop {
-        tui.terminal
-            .draw(|frame| onboarding.render(frame.area(), frame.buffer_mut()))?;
-        let Some(event) = events.next().await else {
-            return Ok(OnboardingOutcome::Quit);
-        };
-        match event? {
-            TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
-                if let Some(outcome) = onboarding.handle_key(key) {
-                    tui.leave_overlay()?;
-                    return Ok(outcome);
-                }
-            }
-            TermEvent::Paste(text) => onboarding.handle_paste(&text),
-            TermEvent::Resize(..) => tui.enter_overlay()?,
-            _ => {}
-        }
+/// A full-screen step before the chat (onboarding, the resume picker): drawn on the
+/// alternate screen until it yields an outcome.
+trait FullScreenStep {
+    type Outcome;
+    fn handle_key(&mut self, key: crossterm::event::KeyEvent) -> Option<Self::Outcome>;
+    fn handle_paste(&mut self, text: &str);
+    fn render(&self, area: ratatui::layout::Rect, buf: &mut ratatui::buffer::Buffer);
+    /// Where the terminal cursor goes (a text input), if anywhere.
+    fn cursor(&self, _area: ratatui::layout::Rect) -> Option<ratatui::layout::Position> {
+        None
     }
 }
 
-async fn run_picker(
+impl FullScreenStep for Onboarding {
+    type Outcome = OnboardingOutcome;
+    fn handle_key(&mut self, key: crossterm::event::KeyEvent) -> Option<OnboardingOutcome> {
+        Onboarding::handle_key(self, key)
+    }
+    fn handle_paste(&mut self, text: &str) {
+        Onboarding::handle_paste(self, text);
+    }
+    fn render(&self, area: ratatui::layout::Rect, buf: &mut ratatui::buffer::Buffer) {
+        Onboarding::render(self, area, buf);
+    }
+    fn cursor(&self, area: ratatui::layout::Rect) -> Option<ratatui::layout::Position> {
+        self.cursor_position(area)
+    }
+}
+
+impl FullScreenStep for ResumePicker {
+    type Outcome = PickerOutcome;
+    fn handle_key(&mut self, key: crossterm::event::KeyEvent) -> Option<PickerOutcome> {
+        ResumePicker::handle_key(self, key)
+    }
+    fn handle_paste(&mut self, _text: &str) {}
+    fn render(&self, area: ratatui::layout::Rect, buf: &mut ratatui::buffer::Buffer) {
+        ResumePicker::render(self, area, buf);
+    }
+}
+
+/// Runs `step` until it yields an outcome; `quit` when the terminal's input ends.
+async fn run_full_screen<S: FullScreenStep>(
     tui: &mut Tui,
     events: &mut EventStream,
-    mut picker: ResumePicker,
-) -> anyhow::Result<PickerOutcome> {
+    mut step: S,
+    quit: S::Outcome,
+) -> anyhow::Result<S::Outcome> {
     tui.enter_overlay()?;
     loop {
-        tui.terminal
-            .draw(|frame| picker.render(frame.area(), frame.buffer_mut()))?;
+        tui.terminal.draw(|frame| {
+            let area = frame.area();
+            step.render(area, frame.buffer_mut());
+            if let Some(position) = step.cursor(area) {
+                frame.set_cursor_position(position);
+            }
+        })?;
         let Some(event) = events.next().await else {
-            return Ok(PickerOutcome::Quit);
+            tui.leave_overlay()?;
+            return Ok(quit);
         };
         match event? {
             TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
-                if let Some(outcome) = picker.handle_key(key) {
+                if let Some(outcome) = step.handle_key(key) {
                     tui.leave_overlay()?;
                     return Ok(outcome);
                 }
             }
+            TermEvent::Paste(text) => step.handle_paste(&text),
             TermEvent::Resize(..) => tui.enter_overlay()?,
             _ => {}
         }

@@ -162,12 +162,7 @@ impl Tui {
         if area != previous {
             if self.mode == ScreenMode::Inline && !self.overlay_open {
                 // A shrinking viewport leaves rows below it: erase everything it covered.
-                let top = area.top().min(previous.top());
-                queue!(
-                    self.terminal.backend_mut(),
-                    MoveTo(0, top),
-                    Clear(ClearType::FromCursorDown)
-                )?;
+                self.clear_from(area.top().min(previous.top()))?;
             }
             self.terminal.resize(area)?;
         }
@@ -204,14 +199,7 @@ impl Tui {
         let screen = self.size();
         let viewport_height = self.viewport_height.max(1);
         let room = screen.height.saturating_sub(viewport_height).max(1);
-        {
-            let backend = self.terminal.backend_mut();
-            queue!(
-                backend,
-                MoveTo(0, self.viewport_top),
-                Clear(ClearType::FromCursorDown)
-            )?;
-        }
+        self.clear_from(self.viewport_top)?;
         for chunk in lines.chunks(usize::from(room)) {
             let count = u16::try_from(chunk.len()).unwrap_or(room);
             let overflow =
@@ -232,6 +220,15 @@ impl Tui {
         self.terminal.resize(area)?;
         Backend::flush(self.terminal.backend_mut())?;
         Ok(())
+    }
+
+    /// Erases the screen from `row` down.
+    fn clear_from(&mut self, row: u16) -> std::io::Result<()> {
+        queue!(
+            self.terminal.backend_mut(),
+            MoveTo(0, row),
+            Clear(ClearType::FromCursorDown)
+        )
     }
 
     /// Pushes the top `rows` rows of the screen into the scrollback.
@@ -282,13 +279,8 @@ impl Tui {
     /// Erases the live viewport before exit (inline), so the shell prompt follows the history.
     pub fn erase_viewport(&mut self) -> std::io::Result<()> {
         if self.mode == ScreenMode::Inline {
-            let backend = self.terminal.backend_mut();
-            queue!(
-                backend,
-                MoveTo(0, self.viewport_top),
-                Clear(ClearType::FromCursorDown)
-            )?;
-            Backend::flush(backend)?;
+            self.clear_from(self.viewport_top)?;
+            Backend::flush(self.terminal.backend_mut())?;
         }
         Ok(())
     }
