@@ -18,12 +18,16 @@ test:
 
 # Benchmarks: one `codex exec --json` turn with 20 sequential commands against a mock server;
 # the per-command cost of the Linux sandbox (`true` bare vs through the helper, median of 200);
-# `codex app-server` turn latency (50 one-message turns) and delta throughput (2 MiB reply).
+# `codex app-server` turn latency (50 one-message turns) and delta throughput (2 MiB reply);
+# the TUI's 120x40 alt-screen frame over a 2,000-cell transcript and keystroke-to-frame latency
+# while a 1 MiB reply streams (target under 16 ms).
 bench:
     cargo build --release -p codex-cli --bin codex --example bench_exec --example bench_sandbox --example bench_app_server
+    cargo build --release -p codex-tui --example bench_tui
     ./target/release/examples/bench_exec
     ./target/release/examples/bench_sandbox
     ./target/release/examples/bench_app_server
+    ./target/release/examples/bench_tui
 
 # Regenerate the app-server protocol's JSON Schema (committed under app-server-protocol/schema/).
 write-app-server-schema:
