@@ -24,6 +24,7 @@ pub enum ExecSource {
 #[derive(Debug, Clone)]
 struct ExecOutcome {
     exit_code: i32,
+    /// With escape sequences already stripped.
     output: String,
     duration: Duration,
 }
@@ -52,7 +53,7 @@ impl ExecCell {
     pub fn complete(&mut self, exit_code: i32, output: String, duration: Duration) {
         self.outcome = Some(ExecOutcome {
             exit_code,
-            output,
+            output: strip_escapes(&output),
             duration,
         });
     }
@@ -154,7 +155,7 @@ impl HistoryCell for ExecCell {
             ));
         }
         if let Some(outcome) = &self.outcome {
-            for line in strip_escapes(&outcome.output).lines() {
+            for line in outcome.output.lines() {
                 lines.extend(wrap_line(
                     &Line::from(line.to_string().dim()),
                     width,
@@ -178,28 +179,33 @@ impl HistoryCell for ExecCell {
 
 /// `  └ ` + dim output rows; at most `limit` rows: head, `… +N lines`, tail.
 fn output_rows(output: &str, width: usize, limit: usize) -> Vec<Line<'static>> {
-    let cleaned = strip_escapes(output);
-    let logical: Vec<&str> = cleaned.trim_end_matches('\n').lines().collect();
-    if logical.is_empty() || cleaned.trim().is_empty() {
+    let logical: Vec<&str> = output.trim_end_matches('\n').lines().collect();
+    if logical.is_empty() || output.trim().is_empty() {
         return vec![Line::from(vec!["  └ ".dim(), "(no output)".dim()])];
     }
+    // Lines are cut before they are wrapped, so a huge output costs no more than a short one.
+    let keep_head = (limit - 1) / 2;
+    let keep_tail = limit - 1 - keep_head;
+    let (shown, hidden): (Vec<&str>, usize) = if logical.len() > limit {
+        let hidden = logical.len() - keep_head - keep_tail;
+        let mut shown = logical[..keep_head].to_vec();
+        shown.extend_from_slice(&logical[logical.len() - keep_tail..]);
+        (shown, hidden)
+    } else {
+        (logical, 0)
+    };
+    let content_width = width.saturating_sub(4).max(1);
     let mut rows: Vec<Line<'static>> = Vec::new();
-    for line in &logical {
+    for (index, line) in shown.iter().enumerate() {
+        if hidden > 0 && index == keep_head {
+            rows.push(Line::from(format!("… +{hidden} lines").dim()));
+        }
         rows.extend(wrap_line(
             &Line::from(line.to_string().dim()),
-            width.saturating_sub(4).max(1),
+            content_width,
             &Line::default(),
             &Line::default(),
         ));
-    }
-    if rows.len() > limit {
-        let keep_head = (limit - 1) / 2;
-        let keep_tail = limit - 1 - keep_head;
-        let hidden = rows.len() - keep_head - keep_tail;
-        let tail = rows.split_off(rows.len() - keep_tail);
-        rows.truncate(keep_head);
-        rows.push(Line::from(format!("… +{hidden} lines").dim()));
-        rows.extend(tail);
     }
     rows.into_iter()
         .enumerate()
