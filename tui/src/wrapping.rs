@@ -20,6 +20,22 @@ pub fn wrap_line(
     initial_indent: &Line<'static>,
     subsequent_indent: &Line<'static>,
 ) -> Vec<Line<'static>> {
+    // Most lines fit: no need to split them into words and graphemes (the slow path also
+    // drops trailing whitespace, so such lines take it).
+    let trailing_space = line
+        .spans
+        .last()
+        .is_some_and(|span| span.content.ends_with(char::is_whitespace));
+    if !trailing_space && line_width(initial_indent) + line_width(line) <= width {
+        let mut row = initial_indent.clone();
+        row.style = line.style;
+        row.spans.extend(
+            line.spans
+                .iter()
+                .map(|span| Span::styled(span.content.to_string(), line.style.patch(span.style))),
+        );
+        return vec![row];
+    }
     let mut rows = Vec::new();
     let mut row = initial_indent.clone();
     row.style = line.style;
