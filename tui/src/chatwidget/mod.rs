@@ -362,31 +362,26 @@ impl ChatWidget {
                 call_id, command, ..
             } => {
                 let shown = history_cell::command_display(&command);
-                let cell = match &decision {
-                    ReviewDecision::Approved => Some(history_cell::decision_cell(
-                        Decision::ApprovedOnce,
-                        &shown,
-                        None,
-                    )),
-                    ReviewDecision::ApprovedForSession => Some(history_cell::decision_cell(
-                        Decision::ApprovedForSession,
-                        &shown,
-                        None,
-                    )),
+                let prefix = match &decision {
                     ReviewDecision::ApprovedExecpolicyAmendment { prefix } => {
-                        Some(history_cell::decision_cell(
-                            Decision::ApprovedPrefix,
-                            &shown,
-                            Some(&codex_core::shell_quote::quote_command(prefix)),
-                        ))
+                        Some(codex_core::shell_quote::quote_command(prefix))
                     }
-                    ReviewDecision::Abort | ReviewDecision::Denied => Some(
-                        history_cell::decision_cell(Decision::Canceled, &shown, None),
-                    ),
+                    ReviewDecision::Approved
+                    | ReviewDecision::ApprovedForSession
+                    | ReviewDecision::Denied
+                    | ReviewDecision::Abort => None,
                 };
-                if let Some(cell) = cell {
-                    self.app_event_tx.insert_cell(cell);
-                }
+                let kind = match &decision {
+                    ReviewDecision::Approved => Decision::ApprovedOnce,
+                    ReviewDecision::ApprovedForSession => Decision::ApprovedForSession,
+                    ReviewDecision::ApprovedExecpolicyAmendment { .. } => Decision::ApprovedPrefix,
+                    ReviewDecision::Abort | ReviewDecision::Denied => Decision::Canceled,
+                };
+                self.app_event_tx.insert_cell(history_cell::decision_cell(
+                    kind,
+                    &shown,
+                    prefix.as_deref(),
+                ));
                 if matches!(decision, ReviewDecision::Abort | ReviewDecision::Denied) {
                     self.finish_exec(&call_id, 1, String::new(), std::time::Duration::ZERO);
                 }
@@ -472,9 +467,7 @@ impl ChatWidget {
                 proposed_prefix_rule,
                 ..
             } => {
-                let mut cell = ExecCell::new(call_id.clone(), &command, ExecSource::Agent);
-                cell.set_bullet_visible(true);
-                self.begin_exec(cell);
+                self.begin_exec(ExecCell::new(call_id.clone(), &command, ExecSource::Agent));
                 self.app_event_tx.send(AppEvent::DesktopNotification {
                     kind: codex_core::config::NotificationKind::ApprovalRequested,
                     text: approval_text(&history_cell::command_display(&command)),
@@ -873,14 +866,10 @@ fn footer_info(
         model: settings.model.clone(),
         effort: settings.effort.map_or_else(
             || "default".to_string(),
-            |effort| effort_label(effort).to_string(),
+            |effort| effort.as_str().to_string(),
         ),
         cwd: history_cell::display_path(&config.cwd, home),
     }
-}
-
-fn effort_label(effort: ReasoningEffort) -> &'static str {
-    effort.as_str()
 }
 
 #[cfg(test)]
