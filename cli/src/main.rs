@@ -57,30 +57,18 @@ fn main() {
     }
     let cli = MultitoolCli::parse();
     let root_overrides = cli.interactive.config_overrides.clone();
-    let command = match cli.command {
-        None => {
-            // The TUI logs to $CODEX_HOME/log/codex-tui.log: the screen is its own.
-            let code = run_async(codex_tui::run_main(
-                cli.interactive,
-                codex_tui::ResumeTarget::New,
-                std::env::current_exe().ok(),
-            ));
-            std::process::exit(code);
-        }
-        Some(Commands::Resume(resume)) => {
-            let target = resume.target();
-            let code = run_async(codex_tui::run_main(
-                resume.merged_with(cli.interactive),
-                target,
-                std::env::current_exe().ok(),
-            ));
-            std::process::exit(code);
-        }
-        Some(command) => command,
+    // The TUI logs to $CODEX_HOME/log/codex-tui.log: the screen is its own.
+    if !matches!(cli.command, None | Some(Commands::Resume(_))) {
+        init_logging();
+    }
+    let Some(command) = cli.command else {
+        std::process::exit(run_tui(cli.interactive, codex_tui::ResumeTarget::New));
     };
-    init_logging();
     let code = match command {
-        Commands::Resume(_) => 2,
+        Commands::Resume(resume) => {
+            let target = resume.target();
+            run_tui(resume.merged_with(cli.interactive), target)
+        }
         Commands::Exec(mut exec_cli) => {
             prepend_overrides(&mut exec_cli.shared.config_overrides, &root_overrides);
             run_async(codex_exec::run_main(*exec_cli))
@@ -111,6 +99,14 @@ fn main() {
         Commands::Debug { command } => sandbox::run_debug(command),
     };
     std::process::exit(code);
+}
+
+fn run_tui(options: codex_tui::Cli, target: codex_tui::ResumeTarget) -> i32 {
+    run_async(codex_tui::run_main(
+        options,
+        target,
+        std::env::current_exe().ok(),
+    ))
 }
 
 /// Whether this process was started as `codex-linux-sandbox` (argv[0], any directory).
