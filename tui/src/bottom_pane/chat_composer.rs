@@ -45,11 +45,8 @@ pub enum ComposerAction {
     },
     /// Tab with text.
     Queue(String),
-    /// A slash command chosen from the popup or typed in full; `args` is the rest of the line.
-    Command {
-        command: SlashCommand,
-        args: String,
-    },
+    /// A slash command chosen from the popup or typed in full.
+    Command(SlashCommand),
     /// A key the composer does not use (Esc with nothing open, Ctrl+C, Ctrl+D on empty, …).
     Unhandled(KeyEvent),
 }
@@ -366,9 +363,8 @@ impl ChatComposer {
                     }
                     KeyCode::Enter => {
                         if let Some((_, command)) = rows.get(*selected).copied() {
-                            let args = self.slash_args();
                             self.set_text("");
-                            return ComposerAction::Command { command, args };
+                            return ComposerAction::Command(command);
                         }
                     }
                     _ => {}
@@ -465,13 +461,10 @@ impl ChatComposer {
         if !self.shell_mode
             && let Some(rest) = text.strip_prefix('/')
         {
-            let (name, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            let name = rest.split_whitespace().next().unwrap_or_default();
             if let Some(command) = SlashCommand::from_name(name) {
                 self.take_submission(&text);
-                return ComposerAction::Command {
-                    command,
-                    args: args.trim().to_string(),
-                };
+                return ComposerAction::Command(command);
             }
         }
         let shell = self.shell_mode;
@@ -506,13 +499,6 @@ impl ChatComposer {
             return None;
         }
         Some(rest[..token_end - 1].to_string())
-    }
-
-    fn slash_args(&self) -> String {
-        let text = self.textarea.text();
-        text.split_once(char::is_whitespace)
-            .map(|(_, args)| args.trim().to_string())
-            .unwrap_or_default()
     }
 
     /// The `/command` or `@query` token a popup would open for (with its sigil).

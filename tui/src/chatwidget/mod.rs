@@ -257,7 +257,7 @@ impl ChatWidget {
                     self.submit_user_turn(text, Vec::new());
                 }
             }
-            ComposerAction::Command { command, args } => self.dispatch_command(command, &args),
+            ComposerAction::Command(command) => self.dispatch_command(command),
             ComposerAction::Unhandled(key) => self.on_unhandled_key(key, esc_armed),
         }
     }

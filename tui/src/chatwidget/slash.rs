@@ -75,7 +75,7 @@ fn read_only() -> SandboxPolicy {
 }
 
 impl ChatWidget {
-    pub(super) fn dispatch_command(&mut self, command: SlashCommand, args: &str) {
+    pub(super) fn dispatch_command(&mut self, command: SlashCommand) {
         if command.idle_only() && self.is_busy() {
             self.app_event_tx
                 .insert_cell(history_cell::error_cell(format!(
@@ -125,9 +125,8 @@ impl ChatWidget {
                     .insert_cell(history_cell::command_card("/status", card));
             }
             SlashCommand::Mcp => {
-                let verbose = args == "verbose";
                 self.app_event_tx
-                    .insert_cell(history_cell::lines_cell(status::mcp_lines(verbose)));
+                    .insert_cell(history_cell::lines_cell(status::mcp_lines()));
             }
             SlashCommand::Logout => self.app_event_tx.send(AppEvent::Logout),
             SlashCommand::Exit => self.app_event_tx.send(AppEvent::ExitRequest),

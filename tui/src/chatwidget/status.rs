@@ -198,7 +198,7 @@ pub(crate) fn format_si(n: u64) -> String {
 }
 
 /// `/mcp`: the configured servers (none until MCP client support lands in core).
-pub(crate) fn mcp_lines(_verbose: bool) -> Vec<Line<'static>> {
+pub(crate) fn mcp_lines() -> Vec<Line<'static>> {
     vec![
         Line::from("🔌  MCP Tools".bold()),
         Line::default(),
