@@ -5,6 +5,7 @@
 pub mod edit;
 mod error;
 mod layers;
+mod mcp;
 mod overrides;
 mod providers;
 mod resolve;
@@ -19,6 +20,10 @@ use std::path::PathBuf;
 
 pub use error::ConfigError;
 pub use error::Location;
+pub use mcp::DEFAULT_STARTUP_TIMEOUT;
+pub use mcp::DEFAULT_TOOL_TIMEOUT;
+pub use mcp::McpServerConfig;
+pub use mcp::McpServerTransportConfig;
 pub use providers::OPENAI_DEFAULT_BASE_URL;
 pub use trust::is_project_trusted;
 pub use trust::project_trust_key;

@@ -161,6 +161,16 @@ pub(crate) fn resolve(inputs: Inputs<'_>) -> Result<Config, ConfigError> {
         },
     };
 
+    let mut mcp_servers = std::collections::BTreeMap::new();
+    for (name, server) in toml.mcp_servers {
+        let resolved = server.resolve(&name).map_err(|err| {
+            let mut path = vec!["mcp_servers", name.as_str()];
+            path.extend(err.key);
+            error_at(&path, err.message)
+        })?;
+        mcp_servers.insert(name, resolved);
+    }
+
     let tui = toml.tui.unwrap_or_default();
     Ok(Config {
         codex_home,
@@ -206,6 +216,7 @@ pub(crate) fn resolve(inputs: Inputs<'_>) -> Result<Config, ConfigError> {
         features: toml.features,
         web_search: toml.web_search.unwrap_or(WebSearchMode::Disabled),
         trusted_projects,
+        mcp_servers,
         warnings,
         env,
     })

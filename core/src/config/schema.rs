@@ -61,6 +61,8 @@ pub(crate) struct ConfigToml {
     #[serde(default)]
     pub features: BTreeMap<String, bool>,
     pub web_search: Option<WebSearchMode>,
+    #[serde(default)]
+    pub mcp_servers: BTreeMap<String, super::mcp::McpServerToml>,
 }
 
 /// Keys (dotted paths) of the original's `config.toml` that we accept and do not act on (yet).
@@ -68,7 +70,6 @@ const ACCEPTED_UNMODELLED: &[&str] = &[
     "instructions",
     "profile",
     "profiles",
-    "mcp_servers",
     "mcp_oauth_credentials_store",
     "tui.animations",
     "otel",

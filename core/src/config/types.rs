@@ -257,6 +257,8 @@ pub struct Config {
     pub web_search: WebSearchMode,
     /// `projects."<abs path>".trust_level = "trusted"` entries.
     pub trusted_projects: Vec<PathBuf>,
+    /// `[mcp_servers.NAME]` entries, by name.
+    pub mcp_servers: BTreeMap<String, super::McpServerConfig>,
     /// Non-fatal problems found while loading (unknown keys, ignored tables), one line each.
     pub warnings: Vec<String>,
     pub env: ConfigEnv,

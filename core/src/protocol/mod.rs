@@ -156,6 +156,57 @@ pub enum TurnAbortReason {
     Interrupted,
 }
 
+/// Where an MCP server is in its start-up (`mcp.md` §2.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum McpStartupStatus {
+    Starting,
+    Ready,
+    Failed { error: String },
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct McpStartupFailure {
+    pub server: String,
+    pub error: String,
+}
+
+/// Every configured server is ready, failed or cancelled; names sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct McpStartupCompleteEvent {
+    pub ready: Vec<String>,
+    pub failed: Vec<McpStartupFailure>,
+    pub cancelled: Vec<String>,
+}
+
+/// Which MCP tool a call runs: the server, the tool's own name, and the parsed arguments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct McpInvocation {
+    pub server: String,
+    pub tool: String,
+    pub arguments: Option<serde_json::Value>,
+}
+
+/// A `tools/call` result as the server sent it (MCP content blocks kept as JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct McpToolCallResult {
+    pub content: Vec<serde_json::Value>,
+    pub structured_content: Option<serde_json::Value>,
+    pub is_error: Option<bool>,
+}
+
+/// One configured server in an `McpListToolsResponse`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct McpServerSummary {
+    pub name: String,
+    /// `Starting` only if the server was disabled (never started) — see `enabled`.
+    pub status: McpStartupStatus,
+    pub enabled: bool,
+    /// The server's own tool names offered to the model, sorted.
+    pub tools: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventMsg {
     SessionConfigured(SessionConfiguredEvent),
@@ -253,6 +304,30 @@ pub enum EventMsg {
     WebSearch {
         call_id: String,
         query: String,
+    },
+    /// One MCP server changed start-up state (`starting`, then `ready`/`failed`/`cancelled`).
+    McpStartupUpdate {
+        server: String,
+        status: McpStartupStatus,
+    },
+    /// Sent once per session after every enabled server finished starting (not sent when
+    /// no server is configured).
+    McpStartupComplete(McpStartupCompleteEvent),
+    McpToolCallBegin {
+        call_id: String,
+        invocation: McpInvocation,
+    },
+    /// `result` is `Err` with the error text when the call failed or timed out; an `Ok` result
+    /// may still have `is_error: Some(true)`.
+    McpToolCallEnd {
+        call_id: String,
+        invocation: McpInvocation,
+        duration: Duration,
+        result: Result<McpToolCallResult, String>,
+    },
+    /// The answer to `Op::ListMcpTools`: every configured server, sorted by name.
+    McpListToolsResponse {
+        servers: Vec<McpServerSummary>,
     },
     /// A retryable failure; the attempt is retried (`Reconnecting... attempt/max (message)`).
     StreamError {

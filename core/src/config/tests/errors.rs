@@ -257,3 +257,23 @@ fn provider_errors() {
         )
     );
 }
+
+#[test]
+fn mcp_server_errors() {
+    let h = Home::new("[mcp_servers.docs]\ncommand = \"x\"\nurl = \"http://x\"\n");
+    assert_eq!(
+        h.error(h.overrides()),
+        format!(
+            "Error loading config.toml: {}:1:1: invalid transport in `mcp_servers.docs`\n  in `mcp_servers.docs`",
+            h.config_path()
+        )
+    );
+    let h = Home::new("[mcp_servers.web]\nurl = \"http://x\"\nbearer_token = \"s\"\n");
+    assert_eq!(
+        h.error(h.overrides()),
+        format!(
+            "Error loading config.toml: {}:3:16: mcp_servers.web uses unsupported `bearer_token`; set `bearer_token_env_var`.\n  in `mcp_servers.web.bearer_token`",
+            h.config_path()
+        )
+    );
+}

@@ -44,6 +44,7 @@ fn empty_config_gives_the_defaults() {
             features: BTreeMap::new(),
             web_search: WebSearchMode::Disabled,
             trusted_projects: Vec::new(),
+            mcp_servers: BTreeMap::new(),
             warnings: Vec::new(),
             env,
         }
@@ -158,6 +159,23 @@ command = "docs-server"
     expected.features =
         BTreeMap::from([("unified_exec".into(), false), ("view_image".into(), true)]);
     expected.web_search = WebSearchMode::Live;
+    expected.mcp_servers = BTreeMap::from([(
+        "docs".into(),
+        McpServerConfig {
+            transport: McpServerTransportConfig::Stdio {
+                command: "docs-server".into(),
+                args: Vec::new(),
+                env: None,
+                env_vars: Vec::new(),
+                cwd: None,
+            },
+            enabled: true,
+            startup_timeout_sec: None,
+            tool_timeout_sec: None,
+            enabled_tools: None,
+            disabled_tools: None,
+        },
+    )]);
     assert_eq!(config, expected);
 }
 
