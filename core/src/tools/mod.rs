@@ -2,6 +2,7 @@
 //! and one handler module per tool. Every call gets exactly one output item, errors included:
 //! a bad call is reported back to the model as text and the turn goes on.
 
+mod mcp;
 mod patch;
 mod plan;
 pub(crate) mod shell;
@@ -63,7 +64,12 @@ async fn dispatch(sess: &Session, turn: &TurnContext, call: ToolCall) -> Respons
                 "write_stdin" => shell::write_stdin(sess, &arguments).await,
                 "update_plan" => plan::update_plan(sess, turn, &arguments),
                 "view_image" => view_image::view_image(turn, &arguments),
-                other => FunctionCallOutput::Text(format!("unsupported call: {other}")),
+                other => match sess.mcp.route(other).await {
+                    Some(route) => FunctionCallOutput::Text(
+                        mcp::call(sess, turn, &call_id, route, &arguments).await,
+                    ),
+                    None => FunctionCallOutput::Text(format!("unsupported call: {other}")),
+                },
             };
             ResponseItem::FunctionCallOutput {
                 id: ids::prefixed("fco"),
