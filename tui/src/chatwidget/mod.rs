@@ -564,6 +564,12 @@ impl ChatWidget {
             | EventMsg::AgentReasoningRawContent { .. }
             | EventMsg::AgentReasoningDelta { .. }
             | EventMsg::ExecCommandOutputDelta { .. }
+            // Rendered by the MCP front-end work (branch mcp-frontends).
+            | EventMsg::McpStartupUpdate { .. }
+            | EventMsg::McpStartupComplete(_)
+            | EventMsg::McpToolCallBegin { .. }
+            | EventMsg::McpToolCallEnd { .. }
+            | EventMsg::McpListToolsResponse { .. }
             | EventMsg::ShutdownComplete => {}
         }
     }
