@@ -140,7 +140,13 @@ impl Translator {
             EventMsg::SessionConfigured(_)
             | EventMsg::AgentReasoningRawContent { .. }
             | EventMsg::WebSearch { .. }
-            | EventMsg::ThreadRolledBack { .. } => {}
+            | EventMsg::ThreadRolledBack { .. }
+            // Rendered by the MCP front-end work (branch mcp-frontends).
+            | EventMsg::McpStartupUpdate { .. }
+            | EventMsg::McpStartupComplete(_)
+            | EventMsg::McpToolCallBegin { .. }
+            | EventMsg::McpToolCallEnd { .. }
+            | EventMsg::McpListToolsResponse { .. } => {}
             EventMsg::ShutdownComplete => return false,
             EventMsg::TurnStarted { turn_id } => self.turn_started(turn_id).await,
             EventMsg::UserMessage { id, items } => {

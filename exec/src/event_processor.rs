@@ -43,6 +43,12 @@ impl CodexStatus {
             | EventMsg::UserMessage { .. }
             | EventMsg::ExecApprovalRequest { .. }
             | EventMsg::ApplyPatchApprovalRequest { .. }
+            // Rendered by the MCP front-end work (branch mcp-frontends).
+            | EventMsg::McpStartupUpdate { .. }
+            | EventMsg::McpStartupComplete(_)
+            | EventMsg::McpToolCallBegin { .. }
+            | EventMsg::McpToolCallEnd { .. }
+            | EventMsg::McpListToolsResponse { .. }
             | EventMsg::ShutdownComplete => CodexStatus::Running,
         }
     }

@@ -244,6 +244,12 @@ impl JsonlOutput {
             | EventMsg::UserMessage { .. }
             | EventMsg::ExecApprovalRequest { .. }
             | EventMsg::ApplyPatchApprovalRequest { .. }
+            // Rendered by the MCP front-end work (branch mcp-frontends).
+            | EventMsg::McpStartupUpdate { .. }
+            | EventMsg::McpStartupComplete(_)
+            | EventMsg::McpToolCallBegin { .. }
+            | EventMsg::McpToolCallEnd { .. }
+            | EventMsg::McpListToolsResponse { .. }
             | EventMsg::ShutdownComplete => Vec::new(),
         }
     }
