@@ -319,3 +319,29 @@ fn an_unset_bearer_token_variable_fails_that_server_only() {
     assert!(names.iter().any(|name| name.starts_with("mcp__docs__")));
     assert!(!names.iter().any(|name| name.starts_with("mcp__web__")));
 }
+
+#[test]
+fn untrusted_asks_before_tools_that_are_not_read_only() {
+    let env = TestEnv::with_config(
+        vec![
+            MockResponse::function_call("call_1", "mcp__everything__toggle-simulated-logging", ""),
+            MockResponse::function_call("call_2", "mcp__everything__get-sum", r#"{"a":2,"b":5}"#),
+            MockResponse::message("done"),
+        ],
+        &everything_server("everything"),
+    );
+    // exec answers every approval request with a denial.
+    let output = env.exec(&["-c", "approval_policy=untrusted", "add"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let bodies = env.bodies();
+    assert_eq!(
+        [
+            tool_outputs(&bodies[1]),
+            tool_outputs(&bodies[2])[1..].to_vec()
+        ],
+        [
+            vec!["MCP tool call rejected by user".to_string()],
+            vec![r#"[{"text":"The sum of 2 and 5 is 7.","type":"text"}]"#.to_string()],
+        ]
+    );
+}

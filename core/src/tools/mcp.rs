@@ -1,16 +1,18 @@
-//! Calls of MCP tools (`mcp.md` §2.6): arguments parsed (an empty string is `{}`), the call
-//! announced, run under the server's tool timeout, and its result fed back to the model in
-//! the original's text format.
+//! Calls of MCP tools (`mcp.md` §2.6): arguments parsed (an empty string is `{}`), approval
+//! under `untrusted` (`sandbox-and-approvals.md` §7.3), the call announced, run under the
+//! server's tool timeout, and its result fed back to the model in the original's text format.
 
 use std::time::Instant;
 
 use serde_json::Value;
 
 use super::parse_arguments;
+use crate::config::AskForApproval;
 use crate::mcp::ToolRoute;
 use crate::protocol::EventMsg;
 use crate::protocol::McpInvocation;
 use crate::protocol::McpToolCallResult;
+use crate::protocol::ReviewDecision;
 use crate::session::Session;
 use crate::session::TurnContext;
 
@@ -34,6 +36,9 @@ pub(crate) async fn call(
         tool: route.tool.clone(),
         arguments: Some(Value::Object(arguments.clone())),
     };
+    if let Err(message) = approve(sess, turn, call_id, &invocation, route.read_only).await {
+        return message;
+    }
     sess.emit(
         &turn.sub_id,
         EventMsg::McpToolCallBegin {
@@ -66,6 +71,54 @@ pub(crate) async fn call(
         },
     );
     output
+}
+
+const MCP_REJECTED_BY_USER: &str = "MCP tool call rejected by user";
+
+/// Under `untrusted`, a tool not annotated `readOnlyHint: true` runs only with the user's
+/// approval, asked as a command approval that names the tool and its arguments.
+async fn approve(
+    sess: &Session,
+    turn: &TurnContext,
+    call_id: &str,
+    invocation: &McpInvocation,
+    read_only: bool,
+) -> Result<(), String> {
+    let McpInvocation {
+        server,
+        tool,
+        arguments,
+    } = invocation;
+    if turn.config.approval_policy != AskForApproval::Untrusted
+        || read_only
+        || sess.approvals().is_mcp_tool_approved(server, tool)
+    {
+        return Ok(());
+    }
+    let request = EventMsg::ExecApprovalRequest {
+        call_id: call_id.to_string(),
+        command: vec![
+            format!("{server}.{tool}"),
+            arguments.clone().unwrap_or_default().to_string(),
+        ],
+        cwd: turn.config.cwd.clone(),
+        reason: Some(format!(
+            "Allow the `{server}` MCP server to run its tool `{tool}`?"
+        )),
+        proposed_prefix_rule: None,
+    };
+    match sess.request_approval(&turn.sub_id, call_id, request).await {
+        ReviewDecision::Approved | ReviewDecision::ApprovedExecpolicyAmendment { .. } => Ok(()),
+        ReviewDecision::ApprovedForSession => {
+            sess.approvals().approve_mcp_tool(server, tool);
+            Ok(())
+        }
+        ReviewDecision::Denied => Err(MCP_REJECTED_BY_USER.to_string()),
+        ReviewDecision::Abort => {
+            turn.cancel.cancel();
+            Err(MCP_REJECTED_BY_USER.to_string())
+        }
+    }
 }
 
 /// `structuredContent` when present, else the `content` array; compact JSON with object keys
