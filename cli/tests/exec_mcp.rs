@@ -92,7 +92,15 @@ fn reference_servers_list_and_call_tools() {
             "view_image"
         ]
     );
-    let mcp_names = names[5..].to_vec();
+    assert_eq!(
+        names[5..8].to_vec(),
+        [
+            "list_mcp_resources",
+            "list_mcp_resource_templates",
+            "read_mcp_resource"
+        ]
+    );
+    let mcp_names = names[8..].to_vec();
     let mut sorted = mcp_names.clone();
     sorted.sort();
     assert_eq!(mcp_names, sorted, "MCP tools are sorted by qualified name");
@@ -344,4 +352,59 @@ fn untrusted_asks_before_tools_that_are_not_read_only() {
             vec![r#"[{"text":"The sum of 2 and 5 is 7.","type":"text"}]"#.to_string()],
         ]
     );
+}
+
+#[test]
+fn resource_tools_answer_with_the_servers_results() {
+    let uri = "demo://resource/static/document/architecture.md";
+    let env = TestEnv::with_config(
+        vec![
+            MockResponse::function_call(
+                "call_1",
+                "list_mcp_resources",
+                r#"{"server":"everything"}"#,
+            ),
+            MockResponse::function_call("call_2", "list_mcp_resources", ""),
+            MockResponse::function_call(
+                "call_3",
+                "read_mcp_resource",
+                &json!({"server": "everything", "uri": uri}).to_string(),
+            ),
+            MockResponse::function_call(
+                "call_4",
+                "read_mcp_resource",
+                r#"{"server":"nope","uri":"x"}"#,
+            ),
+            MockResponse::message("done"),
+        ],
+        &everything_server("everything"),
+    );
+    let output = env.exec(&[FULL_ACCESS, "resources"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let outputs = tool_outputs(&env.bodies()[4]);
+    let parsed: Vec<Value> = outputs[..3]
+        .iter()
+        .map(|output| serde_json::from_str(output).unwrap())
+        .collect();
+    let first = &parsed[0]["resources"][0];
+    assert_eq!(
+        first,
+        &json!({
+            "name": "architecture.md",
+            "uri": uri,
+            "description": "Static document file exposed from /docs: architecture.md",
+            "mimeType": "text/markdown",
+        })
+    );
+    let mut tagged = first.clone();
+    tagged["server"] = json!("everything");
+    assert_eq!(parsed[1]["resources"][0], tagged);
+    assert_eq!(parsed[2]["contents"][0]["uri"], uri);
+    assert!(
+        parsed[2]["contents"][0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("# Everything Server")
+    );
+    assert_eq!(outputs[3], "unknown MCP server `nope`");
 }

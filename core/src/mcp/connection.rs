@@ -37,6 +37,7 @@ use serde_json::json;
 use tokio::io::AsyncBufReadExt as _;
 use tokio::process::Child;
 
+use super::ResourceRequest;
 use super::http::HttpClient;
 use super::lock;
 use super::naming::is_valid_server_name;
@@ -304,12 +305,29 @@ impl McpConnection {
         arguments: serde_json::Map<String, Value>,
         timeout: Duration,
     ) -> Result<CallToolResult, String> {
-        let params: CallToolRequestParams =
-            serde_json::from_value(json!({"name": tool, "arguments": arguments}))
-                .map_err(|err| err.to_string())?;
+        let params: CallToolRequestParams = params(json!({"name": tool, "arguments": arguments}))?;
         match tokio::time::timeout(timeout, self.service.call_tool(params)).await {
             Ok(result) => result.map_err(|err| err.to_string()),
             Err(_) => Err(format!("timed out awaiting tools/call after {timeout:?}")),
+        }
+    }
+
+    /// A resource request (`resources/list`, `resources/templates/list`, `resources/read`); the
+    /// server's result as JSON, or the error text.
+    pub(crate) async fn resources(&self, request: &ResourceRequest) -> Result<Value, String> {
+        let peer = self.service.peer();
+        match request {
+            ResourceRequest::List { cursor } => to_json(
+                peer.list_resources(Some(params(json!({"cursor": cursor}))?))
+                    .await,
+            ),
+            ResourceRequest::ListTemplates { cursor } => to_json(
+                peer.list_resource_templates(Some(params(json!({"cursor": cursor}))?))
+                    .await,
+            ),
+            ResourceRequest::Read { uri } => {
+                to_json(peer.read_resource(params(json!({"uri": uri}))?).await)
+            }
         }
     }
 
@@ -321,6 +339,18 @@ impl McpConnection {
             process.terminate().await;
         }
     }
+}
+
+/// Request params built from JSON (rmcp's param types are non-exhaustive).
+fn params<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> {
+    serde_json::from_value(value).map_err(|err| err.to_string())
+}
+
+fn to_json<T: serde::Serialize, E: std::fmt::Display>(
+    result: Result<T, E>,
+) -> Result<Value, String> {
+    let value = result.map_err(|err| err.to_string())?;
+    serde_json::to_value(value).map_err(|err| err.to_string())
 }
 
 fn mcp_tool(tool: &Value) -> Option<McpTool> {

@@ -50,6 +50,14 @@ pub(crate) struct ToolRoute {
     pub read_only: bool,
 }
 
+/// What the resource tools ask a server (`cursor` pages a listing).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ResourceRequest {
+    List { cursor: Option<String> },
+    ListTemplates { cursor: Option<String> },
+    Read { uri: String },
+}
+
 /// One offered tool: its qualified name, server and listing.
 struct OfferedTool {
     qualified: String,
@@ -213,6 +221,36 @@ impl McpManager {
             structured_content: result.get("structuredContent").cloned(),
             is_error: result.get("isError").and_then(Value::as_bool),
         })
+    }
+
+    /// Whether any server is ready (the resource tools are offered then).
+    pub(crate) async fn has_servers(&self) -> bool {
+        !self.started().await.connections.is_empty()
+    }
+
+    /// Sends `request` to `server`, or to every ready server (sorted by name) when `None`.
+    pub(crate) async fn resources(
+        &self,
+        server: Option<&str>,
+        request: &ResourceRequest,
+    ) -> Vec<(String, Result<Value, String>)> {
+        let started = self.started().await;
+        let targets: Vec<(&String, &Arc<McpConnection>)> = match server {
+            Some(name) => match started.connections.get_key_value(name) {
+                Some(target) => vec![target],
+                None => {
+                    return vec![(
+                        name.to_string(),
+                        Err(format!("unknown MCP server `{name}`")),
+                    )];
+                }
+            },
+            None => started.connections.iter().collect(),
+        };
+        futures::future::join_all(targets.into_iter().map(|(name, connection)| async move {
+            (name.clone(), connection.resources(request).await)
+        }))
+        .await
     }
 
     /// Every configured server, its status and tools (after start-up finished).

@@ -286,7 +286,7 @@ pub(crate) async fn sample(
     let max_retries = sess.config.model_provider.stream_max_retries;
     // The session's first request waits for the MCP servers to start.
     let mcp_tools = match kind {
-        RequestKind::Turn | RequestKind::Prewarm => sess.mcp.tool_specs().await,
+        RequestKind::Turn | RequestKind::Prewarm => tools::mcp_tool_specs(sess).await,
         RequestKind::Compaction(_) => Vec::new(),
     };
     let mut attempt = 0u64;
