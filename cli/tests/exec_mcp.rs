@@ -408,3 +408,26 @@ fn resource_tools_answer_with_the_servers_results() {
     );
     assert_eq!(outputs[3], "unknown MCP server `nope`");
 }
+
+#[test]
+fn elicitation_requests_are_declined_in_exec() {
+    let env = TestEnv::with_config(
+        vec![
+            MockResponse::function_call(
+                "call_1",
+                "mcp__everything__trigger-elicitation-request",
+                "{}",
+            ),
+            MockResponse::message("done"),
+        ],
+        &everything_server("everything"),
+    );
+    let output = env.exec(&[FULL_ACCESS, "ask me"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let outputs = tool_outputs(&env.bodies()[1]);
+    let content: Value = serde_json::from_str(&outputs[0]).unwrap();
+    assert_eq!(
+        content[0],
+        json!({"text": "❌ User declined to provide the requested information.", "type": "text"})
+    );
+}
