@@ -58,6 +58,32 @@ fn tool_spec(body: &Value, name: &str) -> Value {
         .unwrap_or_else(|| panic!("no tool {name} in {:?}", tool_names(body)))
 }
 
+/// Runs one exec turn in which the model calls `tool` once, with `vars` added to codex's
+/// environment; returns the call's output parsed as an MCP `content` array.
+fn call_tool_once(config: &str, tool: &str, arguments: &str, vars: &[(&str, &str)]) -> Vec<Value> {
+    let env = TestEnv::with_config(
+        vec![
+            MockResponse::function_call("call_1", tool, arguments),
+            MockResponse::message("done"),
+        ],
+        config,
+    );
+    let output = env
+        .codex()
+        .envs(vars.iter().copied())
+        .args(["exec", FULL_ACCESS, "call the tool"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let outputs = tool_outputs(&env.bodies()[1]);
+    serde_json::from_str(&outputs[0]).unwrap()
+}
+
+/// The JSON object in the text of the first content block.
+fn text_json(content: &[Value]) -> Value {
+    serde_json::from_str(content[0]["text"].as_str().unwrap()).unwrap()
+}
+
 #[test]
 fn reference_servers_list_and_call_tools() {
     let allowed = tempfile::tempdir().unwrap();
@@ -144,24 +170,12 @@ fn stdio_servers_get_only_the_allow_listed_environment() {
         "{}env_vars = [\"PASS_ME\"]\n[mcp_servers.everything.env]\nEXTRA = \"1\"\n",
         everything_server("everything")
     );
-    let env = TestEnv::with_config(
-        vec![
-            MockResponse::function_call("call_1", "mcp__everything__get-env", "{}"),
-            MockResponse::message("done"),
-        ],
+    let server_env = text_json(&call_tool_once(
         &config,
-    );
-    let output = env
-        .codex()
-        .env("FOO_TOKEN", "secret")
-        .env("PASS_ME", "yes")
-        .args(["exec", FULL_ACCESS, "show the env"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let outputs = tool_outputs(&env.bodies()[1]);
-    let content: Value = serde_json::from_str(&outputs[0]).unwrap();
-    let server_env: Value = serde_json::from_str(content[0]["text"].as_str().unwrap()).unwrap();
+        "mcp__everything__get-env",
+        "{}",
+        &[("FOO_TOKEN", "secret"), ("PASS_ME", "yes")],
+    ));
     let mut names: Vec<&str> = server_env
         .as_object()
         .unwrap()
@@ -267,24 +281,12 @@ fn streamable_http_servers_get_the_configured_headers() {
          [mcp_servers.web.env_http_headers]\nX-From-Env = \"HEADER_VALUE\"\nX-Unset = \"UNSET_VAR\"\n",
         server.url
     );
-    let env = TestEnv::with_config(
-        vec![
-            MockResponse::function_call("call_1", "mcp__web__request_headers", ""),
-            MockResponse::message("done"),
-        ],
+    let headers = text_json(&call_tool_once(
         &config,
-    );
-    let output = env
-        .codex()
-        .env("WEB_TOKEN", "tok-123")
-        .env("HEADER_VALUE", "from-env")
-        .args(["exec", FULL_ACCESS, "headers"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let outputs = tool_outputs(&env.bodies()[1]);
-    let content: Value = serde_json::from_str(&outputs[0]).unwrap();
-    let headers: Value = serde_json::from_str(content[0]["text"].as_str().unwrap()).unwrap();
+        "mcp__web__request_headers",
+        "",
+        &[("WEB_TOKEN", "tok-123"), ("HEADER_VALUE", "from-env")],
+    ));
     let pick = |name: &str| headers[name].as_str().map(str::to_string);
     assert_eq!(
         [
@@ -411,21 +413,12 @@ fn resource_tools_answer_with_the_servers_results() {
 
 #[test]
 fn elicitation_requests_are_declined_in_exec() {
-    let env = TestEnv::with_config(
-        vec![
-            MockResponse::function_call(
-                "call_1",
-                "mcp__everything__trigger-elicitation-request",
-                "{}",
-            ),
-            MockResponse::message("done"),
-        ],
+    let content = call_tool_once(
         &everything_server("everything"),
+        "mcp__everything__trigger-elicitation-request",
+        "{}",
+        &[],
     );
-    let output = env.exec(&[FULL_ACCESS, "ask me"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let outputs = tool_outputs(&env.bodies()[1]);
-    let content: Value = serde_json::from_str(&outputs[0]).unwrap();
     assert_eq!(
         content[0],
         json!({"text": "❌ User declined to provide the requested information.", "type": "text"})
