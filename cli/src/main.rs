@@ -2,6 +2,7 @@
 //! each subcommand.
 
 mod login;
+mod mcp_cmd;
 mod sandbox;
 
 use clap::Parser;
@@ -41,6 +42,8 @@ enum Commands {
     },
     /// Serve the app-server protocol (JSON-RPC v2 over stdio) for desktop apps and IDEs.
     AppServer(AppServerCommand),
+    /// Manage the MCP servers in config.toml (`add`, `list`, `get`, `remove`).
+    Mcp(mcp_cmd::McpCommand),
     /// Debugging tools (legacy names of the `sandbox` subcommands).
     Debug {
         #[command(subcommand)]
@@ -97,6 +100,7 @@ fn main() {
         Commands::Logout(command) => login::run_logout(command),
         Commands::Sandbox { command } => sandbox::run_sandbox(command),
         Commands::Debug { command } => sandbox::run_debug(command),
+        Commands::Mcp(command) => mcp_cmd::run_mcp(command, root_overrides),
     };
     std::process::exit(code);
 }
