@@ -14,6 +14,7 @@ use codex_core::config::McpServerConfig;
 use codex_core::config::McpServerTransportConfig;
 use codex_core::config::edit;
 use codex_core::config::load_config;
+use codex_core::mcp::is_valid_server_name;
 
 #[derive(Debug, Args)]
 pub struct McpCommand {
@@ -296,12 +297,4 @@ fn add(config: &Config, args: AddArgs) -> Result<(), String> {
     edit::set_mcp_server(&config.codex_home, &name, &server).map_err(|err| err.to_string())?;
     println!("Added global MCP server '{name}'.");
     Ok(())
-}
-
-/// `^[a-zA-Z0-9_-]+$`, the names the MCP client accepts.
-fn is_valid_server_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }

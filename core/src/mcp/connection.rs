@@ -39,8 +39,8 @@ use tokio::process::Child;
 
 use super::ResourceRequest;
 use super::http::HttpClient;
+use super::is_valid_server_name;
 use super::lock;
-use super::naming::is_valid_server_name;
 use crate::config::ConfigEnv;
 use crate::config::McpServerConfig;
 use crate::config::McpServerTransportConfig;

@@ -33,7 +33,8 @@ use crate::protocol::McpToolCallResult;
 use connection::McpConnection;
 use connection::McpTool;
 use connection::StartupError;
-pub(crate) use naming::qualified_tool_name;
+pub use naming::is_valid_server_name;
+use naming::qualified_tool_name;
 
 /// The outcome of start-up: the servers that are ready, and every started server's status.
 #[derive(Default)]

@@ -10,7 +10,7 @@ const MAX_LENGTH: usize = 64;
 const PREFIX_LENGTH: usize = MAX_LENGTH - 40;
 
 /// Server names must match `^[a-zA-Z0-9_-]+$`.
-pub(crate) fn is_valid_server_name(name: &str) -> bool {
+pub fn is_valid_server_name(name: &str) -> bool {
     !name.is_empty() && name.chars().all(is_name_char)
 }
 
