@@ -35,6 +35,11 @@ impl CodexStatus {
             | EventMsg::PatchApplyEnd { .. }
             | EventMsg::PlanUpdate { .. }
             | EventMsg::WebSearch { .. }
+            | EventMsg::McpStartupUpdate { .. }
+            | EventMsg::McpStartupComplete(_)
+            | EventMsg::McpToolCallBegin { .. }
+            | EventMsg::McpToolCallEnd { .. }
+            | EventMsg::McpListToolsResponse { .. }
             | EventMsg::StreamError { .. }
             | EventMsg::Warning { .. }
             | EventMsg::TokenCount { .. }
