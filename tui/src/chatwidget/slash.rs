@@ -126,7 +126,7 @@ impl ChatWidget {
             }
             SlashCommand::Mcp => {
                 self.app_event_tx
-                    .insert_cell(history_cell::lines_cell(status::mcp_lines()));
+                    .insert_cell(history_cell::lines_cell(status::mcp_lines(&[])));
             }
             SlashCommand::Logout => self.app_event_tx.send(AppEvent::Logout),
             SlashCommand::Exit => self.app_event_tx.send(AppEvent::ExitRequest),
