@@ -13,6 +13,7 @@ pub mod client;
 pub mod config;
 pub mod exec;
 pub mod ids;
+mod mcp;
 pub mod message_history;
 pub mod model_catalog;
 pub mod notify;

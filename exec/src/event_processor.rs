@@ -35,11 +35,6 @@ impl CodexStatus {
             | EventMsg::PatchApplyEnd { .. }
             | EventMsg::PlanUpdate { .. }
             | EventMsg::WebSearch { .. }
-            | EventMsg::McpStartupUpdate { .. }
-            | EventMsg::McpStartupComplete(_)
-            | EventMsg::McpToolCallBegin { .. }
-            | EventMsg::McpToolCallEnd { .. }
-            | EventMsg::McpListToolsResponse { .. }
             | EventMsg::StreamError { .. }
             | EventMsg::Warning { .. }
             | EventMsg::TokenCount { .. }
@@ -48,6 +43,11 @@ impl CodexStatus {
             | EventMsg::UserMessage { .. }
             | EventMsg::ExecApprovalRequest { .. }
             | EventMsg::ApplyPatchApprovalRequest { .. }
+            | EventMsg::McpStartupUpdate { .. }
+            | EventMsg::McpStartupComplete(_)
+            | EventMsg::McpToolCallBegin { .. }
+            | EventMsg::McpToolCallEnd { .. }
+            | EventMsg::McpListToolsResponse { .. }
             | EventMsg::ShutdownComplete => CodexStatus::Running,
         }
     }

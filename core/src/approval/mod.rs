@@ -284,6 +284,8 @@ pub struct SessionApprovals {
     commands: HashSet<Vec<String>>,
     prefixes: Vec<Vec<String>>,
     patch_files: HashSet<PathBuf>,
+    /// `(server, tool)` pairs of MCP tools approved for the session.
+    mcp_tools: HashSet<(String, String)>,
 }
 
 impl SessionApprovals {
@@ -306,6 +308,16 @@ impl SessionApprovals {
 
     pub fn approve_patch_files(&mut self, files: &[PathBuf]) {
         self.patch_files.extend(files.iter().cloned());
+    }
+
+    pub fn approve_mcp_tool(&mut self, server: &str, tool: &str) {
+        self.mcp_tools
+            .insert((server.to_string(), tool.to_string()));
+    }
+
+    pub fn is_mcp_tool_approved(&self, server: &str, tool: &str) -> bool {
+        self.mcp_tools
+            .contains(&(server.to_string(), tool.to_string()))
     }
 
     /// Whether `files` is non-empty and each one was in a patch approved for the session.

@@ -230,15 +230,14 @@ mod tests {
 
     #[test]
     fn tool_filters_apply_enabled_then_disabled() {
-        let config = parse(
-            "command = \"x\"\nenabled_tools = [\"a\", \"b\"]\ndisabled_tools = [\"b\"]\n",
-        )
-        .map(|config| {
-            ["a", "b", "c"]
-                .into_iter()
-                .filter(|tool| config.allows_tool(tool))
-                .collect::<Vec<_>>()
-        });
+        let config =
+            parse("command = \"x\"\nenabled_tools = [\"a\", \"b\"]\ndisabled_tools = [\"b\"]\n")
+                .map(|config| {
+                    ["a", "b", "c"]
+                        .into_iter()
+                        .filter(|tool| config.allows_tool(tool))
+                        .collect::<Vec<_>>()
+                });
         assert_eq!(config, Ok(vec!["a"]));
     }
 }

@@ -63,6 +63,9 @@ pub enum Op {
     /// the history, more than there are drops all of them; `ThreadRolledBack` follows. Refused
     /// with a `Warning` while a turn runs.
     ThreadRollback { num_turns: u32 },
+    /// Report the MCP servers and their tools: `McpListToolsResponse` follows, once start-up
+    /// has finished (so every server has its final status).
+    ListMcpTools,
     /// Stop the session task; `ShutdownComplete` is the last event.
     Shutdown,
 }

@@ -38,6 +38,7 @@ use crate::client::hooks::TokenRefresh;
 use crate::config::Config;
 use crate::exec::UnifiedExec;
 use crate::ids;
+use crate::mcp::McpManager;
 use crate::model_catalog::EffectiveModel;
 use crate::protocol::Event;
 use crate::protocol::EventMsg;
@@ -124,9 +125,14 @@ impl Codex {
     ) -> Result<(Codex, SessionConfiguredEvent), CodexError> {
         let (tx_event, rx_event) = mpsc::unbounded_channel();
         let (tx_sub, rx_sub) = mpsc::unbounded_channel();
-        let session = Arc::new(Session::new(config, options, tx_event)?);
+        let session = Arc::new(Session::new(config, options, tx_event.clone())?);
         let configured = session.configured_event();
         session.emit("", EventMsg::SessionConfigured(configured.clone()));
+        session.mcp.start(
+            session.config.cwd.clone(),
+            session.config.env.clone(),
+            tx_event,
+        );
         tokio::spawn(submission_loop(session, rx_sub));
         Ok((
             Codex {
@@ -179,6 +185,8 @@ pub(crate) struct Session {
     pub(crate) user_agent: String,
     pub(crate) history_initialization: HistoryInitialization,
     pub(crate) unified_exec: UnifiedExec,
+    /// The session's MCP servers.
+    pub(crate) mcp: McpManager,
     agents_md: Option<String>,
     tx_event: mpsc::UnboundedSender<Event>,
     state: Mutex<State>,
@@ -350,6 +358,7 @@ impl Session {
         let session = Session {
             tools: crate::tools::tool_specs(),
             unified_exec: UnifiedExec::default(),
+            mcp: McpManager::new(&config),
             config,
             options,
             thread_id,
@@ -670,12 +679,20 @@ async fn submission_loop(sess: Arc<Session>, mut rx_sub: mpsc::UnboundedReceiver
                     cancel.cancel();
                 }
             }
+            Op::ListMcpTools => {
+                let sess = Arc::clone(&sess);
+                tokio::spawn(async move {
+                    let servers = sess.mcp.summaries().await;
+                    sess.emit(&id, EventMsg::McpListToolsResponse { servers });
+                });
+            }
             Op::Shutdown => {
                 if let Some((cancel, task)) = running.take() {
                     cancel.cancel();
                     let _ = task.await;
                 }
                 sess.unified_exec.kill_all();
+                sess.mcp.shutdown().await;
                 sess.emit(&id, EventMsg::ShutdownComplete);
                 return;
             }
@@ -687,6 +704,7 @@ async fn submission_loop(sess: Arc<Session>, mut rx_sub: mpsc::UnboundedReceiver
         let _ = task.await;
     }
     sess.unified_exec.kill_all();
+    sess.mcp.shutdown().await;
 }
 
 /// Starts `work` now when no turn runs, else after the turns already waiting.

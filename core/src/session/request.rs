@@ -39,6 +39,7 @@ pub(crate) fn build_request(
     input: &[ResponseItem],
     window_number: u64,
     context_window_id: &str,
+    mcp_tools: &[Value],
 ) -> ApiRequest {
     let turn_id = match kind {
         RequestKind::Prewarm => "",
@@ -71,7 +72,8 @@ pub(crate) fn build_request(
     body.insert("input".into(), Value::Array(input));
     let (tools, parallel) = match kind {
         RequestKind::Turn | RequestKind::Prewarm => {
-            (sess.tools.clone(), model.info.parallel_tool_calls)
+            let tools = sess.tools.iter().chain(mcp_tools).cloned().collect();
+            (tools, model.info.parallel_tool_calls)
         }
         RequestKind::Compaction(_) => (Vec::new(), false),
     };

@@ -284,6 +284,11 @@ pub(crate) async fn sample(
     kind: RequestKind,
 ) -> Result<Sample, TurnError> {
     let max_retries = sess.config.model_provider.stream_max_retries;
+    // The session's first request waits for the MCP servers to start.
+    let mcp_tools = match kind {
+        RequestKind::Turn | RequestKind::Prewarm => tools::mcp_tool_specs(sess).await,
+        RequestKind::Compaction(_) => Vec::new(),
+    };
     let mut attempt = 0u64;
     loop {
         let mut input = sess.prompt_input();
@@ -291,7 +296,15 @@ pub(crate) async fn sample(
             input.push(compact::compaction_prompt(sess));
         }
         let (window_number, window_id) = sess.window();
-        let request = build_request(sess, turn, kind, &input, window_number, &window_id);
+        let request = build_request(
+            sess,
+            turn,
+            kind,
+            &input,
+            window_number,
+            &window_id,
+            &mcp_tools,
+        );
         let stream = if sess.client.uses_websocket() {
             let base = &input[..input.len().min(1)];
             let prewarm = build_request(
@@ -301,6 +314,7 @@ pub(crate) async fn sample(
                 base,
                 window_number,
                 &window_id,
+                &mcp_tools,
             );
             sess.client.stream_with_prewarm(&request, &prewarm).await
         } else {

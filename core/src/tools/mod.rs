@@ -2,6 +2,8 @@
 //! and one handler module per tool. Every call gets exactly one output item, errors included:
 //! a bad call is reported back to the model as text and the turn goes on.
 
+mod mcp;
+mod mcp_resource;
 mod patch;
 mod plan;
 pub(crate) mod shell;
@@ -63,7 +65,21 @@ async fn dispatch(sess: &Session, turn: &TurnContext, call: ToolCall) -> Respons
                 "write_stdin" => shell::write_stdin(sess, &arguments).await,
                 "update_plan" => plan::update_plan(sess, turn, &arguments),
                 "view_image" => view_image::view_image(turn, &arguments),
-                other => FunctionCallOutput::Text(format!("unsupported call: {other}")),
+                "list_mcp_resources" => FunctionCallOutput::Text(
+                    mcp_resource::list(sess, &name, &arguments, false).await,
+                ),
+                "list_mcp_resource_templates" => FunctionCallOutput::Text(
+                    mcp_resource::list(sess, &name, &arguments, true).await,
+                ),
+                "read_mcp_resource" => {
+                    FunctionCallOutput::Text(mcp_resource::read(sess, &arguments).await)
+                }
+                other => match sess.mcp.route(other).await {
+                    Some(route) => FunctionCallOutput::Text(
+                        mcp::call(sess, turn, &call_id, route, &arguments).await,
+                    ),
+                    None => FunctionCallOutput::Text(format!("unsupported call: {other}")),
+                },
             };
             ResponseItem::FunctionCallOutput {
                 id: ids::prefixed("fco"),
@@ -89,6 +105,17 @@ async fn dispatch(sess: &Session, turn: &TurnContext, call: ToolCall) -> Respons
             }
         }
     }
+}
+
+/// The MCP tools offered after the built-in ones (waits for the servers to start): the
+/// resource tools when a server is ready, then every server's tools.
+pub(crate) async fn mcp_tool_specs(sess: &Session) -> Vec<serde_json::Value> {
+    let mut specs = Vec::new();
+    if sess.mcp.has_servers().await {
+        specs.extend(mcp_resource::specs());
+    }
+    specs.extend(sess.mcp.tool_specs().await);
+    specs
 }
 
 /// Parses a function call's JSON arguments, or says what was wrong with them.

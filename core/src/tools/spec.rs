@@ -7,7 +7,12 @@ use serde_json::json;
 use crate::apply_patch::APPLY_PATCH_LARK_GRAMMAR;
 use crate::apply_patch::APPLY_PATCH_TOOL_DESCRIPTION;
 
-fn function(name: &str, description: &str, properties: Value, required: &[&str]) -> Value {
+pub(super) fn function(
+    name: &str,
+    description: &str,
+    properties: Value,
+    required: &[&str],
+) -> Value {
     json!({
         "type": "function",
         "name": name,
