@@ -1096,6 +1096,9 @@ fn mcp_startup_failures_are_history_notices() {
 #[test]
 fn snapshot_mcp_list() {
     let mut h = harness();
+    h.start_turn();
+    h.submit("/mcp");
+    assert_eq!(h.ops(), vec![Op::ListMcpTools]);
     let server =
         |name: &str, status: McpStartupStatus, enabled: bool, tools: &[&str]| McpServerSummary {
             name: name.to_string(),
