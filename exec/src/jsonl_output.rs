@@ -77,11 +77,7 @@ impl JsonlOutput {
     }
 
     fn completed_item(&mut self, details: ThreadItemDetails) -> Vec<ThreadEvent> {
-        let item = ThreadItem {
-            id: self.next_item_id(),
-            details,
-        };
-        vec![ThreadEvent::ItemCompleted { item }]
+        item_completed(self.next_item_id(), details)
     }
 
     fn translate(&mut self, msg: &EventMsg) -> Vec<ThreadEvent> {
@@ -115,9 +111,7 @@ impl JsonlOutput {
                     exit_code: None,
                     status: CommandExecutionStatus::InProgress,
                 };
-                vec![ThreadEvent::ItemStarted {
-                    item: ThreadItem { id, details },
-                }]
+                item_started(id, details)
             }
             EventMsg::ExecCommandEnd {
                 call_id,
@@ -141,9 +135,7 @@ impl JsonlOutput {
                     exit_code: Some(*exit_code),
                     status,
                 };
-                vec![ThreadEvent::ItemCompleted {
-                    item: ThreadItem { id, details },
-                }]
+                item_completed(id, details)
             }
             EventMsg::PatchApplyBegin { call_id, changes } => {
                 let id = self.next_item_id();
@@ -152,9 +144,7 @@ impl JsonlOutput {
                     changes: file_updates(changes),
                     status: PatchApplyStatus::InProgress,
                 };
-                vec![ThreadEvent::ItemStarted {
-                    item: ThreadItem { id, details },
-                }]
+                item_started(id, details)
             }
             EventMsg::PatchApplyEnd {
                 call_id,
@@ -173,9 +163,7 @@ impl JsonlOutput {
                     changes: file_updates(changes),
                     status,
                 };
-                vec![ThreadEvent::ItemCompleted {
-                    item: ThreadItem { id, details },
-                }]
+                item_completed(id, details)
             }
             EventMsg::PlanUpdate { plan, .. } => {
                 let items = todo_items(plan);
@@ -221,9 +209,7 @@ impl JsonlOutput {
                 let id = self.next_item_id();
                 self.mcp_calls.insert(call_id.clone(), id.clone());
                 let details = mcp_tool_call(invocation, None, None, McpToolCallStatus::InProgress);
-                vec![ThreadEvent::ItemStarted {
-                    item: ThreadItem { id, details },
-                }]
+                item_started(id, details)
             }
             EventMsg::McpToolCallEnd {
                 call_id,
@@ -253,9 +239,7 @@ impl JsonlOutput {
                         McpToolCallStatus::Failed,
                     ),
                 };
-                vec![ThreadEvent::ItemCompleted {
-                    item: ThreadItem { id, details },
-                }]
+                item_completed(id, details)
             }
             EventMsg::StreamError {
                 message,
@@ -348,6 +332,18 @@ impl EventProcessor for JsonlOutput {
         let _ = self.write_lines(&events);
         CodexStatus::after(msg)
     }
+}
+
+fn item_started(id: String, details: ThreadItemDetails) -> Vec<ThreadEvent> {
+    vec![ThreadEvent::ItemStarted {
+        item: ThreadItem { id, details },
+    }]
+}
+
+fn item_completed(id: String, details: ThreadItemDetails) -> Vec<ThreadEvent> {
+    vec![ThreadEvent::ItemCompleted {
+        item: ThreadItem { id, details },
+    }]
 }
 
 fn usage(total: &TokenUsage) -> Usage {
