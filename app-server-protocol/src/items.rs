@@ -1,5 +1,5 @@
 //! Thread items: the flat, `type`-tagged units of a turn (user message, agent message, reasoning,
-//! command execution, file change, plan, context compaction) and their parts. Every item
+//! command execution, file change, MCP tool call, plan, context compaction) and their parts. Every item
 //! carries `startedAtMs` / `completedAtMs` (unix ms) after its payload, as the original writes.
 
 use std::path::PathBuf;
@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::common::UserInput;
 
@@ -91,10 +92,93 @@ pub enum ThreadItemPayload {
         changes: Vec<FileUpdateChange>,
         status: PatchApplyStatus,
     },
+    #[serde(rename_all = "camelCase")]
+    McpToolCall {
+        /// The model's `call_id`.
+        id: String,
+        server: String,
+        /// The tool's own name on its server.
+        tool: String,
+        status: McpToolCallStatus,
+        arguments: Value,
+        #[serde(default)]
+        plugin_id: Option<String>,
+        #[serde(default)]
+        read_only_hint: Option<bool>,
+        #[serde(default)]
+        app_context: Option<Box<McpToolCallAppContext>>,
+        #[serde(default)]
+        mcp_app_resource_uri: Option<String>,
+        #[serde(default)]
+        mcp_app_ui: Option<Box<McpAppUi>>,
+        /// The server's answer (`isError` results included); `null` while running or on error.
+        result: Option<McpToolCallResult>,
+        /// Why the call got no answer (transport error, timeout).
+        error: Option<McpToolCallError>,
+        /// The duration of the MCP tool call in milliseconds.
+        duration_ms: Option<i64>,
+    },
     ContextCompaction {
         /// UUIDv7.
         id: String,
     },
+}
+
+/// Progress of an MCP tool call item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum McpToolCallStatus {
+    InProgress,
+    Completed,
+    Failed,
+}
+
+/// A `tools/call` result: MCP content blocks as the server sent them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct McpToolCallResult {
+    pub content: Vec<Value>,
+    pub structured_content: Option<Value>,
+    #[serde(rename = "_meta", default)]
+    pub meta: Option<Value>,
+}
+
+/// The app (connector) an MCP tool belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct McpToolCallAppContext {
+    pub connector_id: String,
+    #[serde(default)]
+    pub app_name: Option<String>,
+    #[serde(default)]
+    pub action_name: Option<String>,
+    #[serde(default)]
+    pub link_id: Option<String>,
+    #[serde(default)]
+    pub resource_uri: Option<String>,
+}
+
+/// UI resource and display preference for model invocations, captured from the tool
+/// descriptor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct McpAppUi {
+    pub resource_uri: String,
+    pub preferred_model_display_mode: McpAppDisplayMode,
+}
+
+/// How an MCP app's UI is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum McpAppDisplayMode {
+    Inline,
+    Fullscreen,
+}
+
+/// Why an MCP tool call got no result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct McpToolCallError {
+    pub message: String,
 }
 
 /// Progress of a command execution item.

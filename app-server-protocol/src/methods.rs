@@ -113,6 +113,7 @@ method_enum! {
         ServerRequestResolved => "serverRequest/resolved" (ServerRequestResolvedNotification),
         ReasoningSummaryTextDelta => "item/reasoning/summaryTextDelta" (ReasoningSummaryTextDeltaNotification),
         ReasoningSummaryPartAdded => "item/reasoning/summaryPartAdded" (ReasoningSummaryPartAddedNotification),
+        McpServerStatusUpdated => "mcpServer/startupStatus/updated" (McpServerStatusUpdatedNotification),
         Warning => "warning" (WarningNotification),
     }
 }

@@ -207,3 +207,35 @@ pub struct WarningNotification {
     pub thread_id: Option<String>,
     pub message: String,
 }
+
+/// `mcpServer/startupStatus/updated`: one MCP server of a thread changed start-up state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct McpServerStatusUpdatedNotification {
+    #[serde(default)]
+    pub thread_id: Option<String>,
+    pub name: String,
+    pub status: McpServerStartupState,
+    /// The failure, for `failed`.
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub failure_reason: Option<McpServerStartupFailureReason>,
+}
+
+/// Where an MCP server is in its start-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum McpServerStartupState {
+    Starting,
+    Ready,
+    Failed,
+    Cancelled,
+}
+
+/// Why a server failed in a way the user can fix by signing in again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum McpServerStartupFailureReason {
+    ReauthenticationRequired,
+}

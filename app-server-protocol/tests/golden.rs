@@ -402,3 +402,61 @@ fn command_exec_output_delta_and_account_read() {
         line(r#"{"id":3,"result":{"account":null,"userId":null,"requiresOpenaiAuth":false}}"#)
     );
 }
+
+#[test]
+fn mcp_server_startup_status_updated() {
+    // samples/03, the first start-up update of the original's built-in apps server.
+    let notification =
+        ServerNotification::McpServerStatusUpdated(McpServerStatusUpdatedNotification {
+            thread_id: Some("01a205ce-111b-78c2-85d7-c6b838c301a9".to_string()),
+            name: "codex_apps".to_string(),
+            status: McpServerStartupState::Starting,
+            error: None,
+            failure_reason: None,
+        });
+    assert_eq!(
+        notification.to_line(1795393720660).unwrap(),
+        line(
+            r#"{"method":"mcpServer/startupStatus/updated","params":{"threadId":"01a205ce-111b-78c2-85d7-c6b838c301a9","name":"codex_apps","status":"starting","error":null,"failureReason":null},"emittedAtMs":1795393720660}"#
+        )
+    );
+}
+
+#[test]
+fn item_completed_mcp_tool_call() {
+    let notification = ServerNotification::ItemCompleted(ItemCompletedNotification {
+        item: ThreadItem {
+            payload: ThreadItemPayload::McpToolCall {
+                id: "call_1".to_string(),
+                server: "docs".to_string(),
+                tool: "echo".to_string(),
+                status: McpToolCallStatus::Completed,
+                arguments: serde_json::json!({"message": "hi"}),
+                plugin_id: None,
+                read_only_hint: None,
+                app_context: None,
+                mcp_app_resource_uri: None,
+                mcp_app_ui: None,
+                result: Some(McpToolCallResult {
+                    content: vec![serde_json::json!({"type": "text", "text": "Echo: hi"})],
+                    structured_content: None,
+                    meta: None,
+                }),
+                error: None,
+                duration_ms: Some(12),
+            },
+            started_at_ms: Some(1795394623920),
+            completed_at_ms: Some(1795394623932),
+        },
+        thread_id: THREAD_ID.to_string(),
+        turn_id: TURN_ID.to_string(),
+        content_token_count: None,
+        completed_at_ms: 1795394623932,
+    });
+    assert_eq!(
+        notification.to_line(1795394623933).unwrap(),
+        line(
+            r#"{"method":"item/completed","params":{"item":{"type":"mcpToolCall","id":"call_1","server":"docs","tool":"echo","status":"completed","arguments":{"message":"hi"},"pluginId":null,"readOnlyHint":null,"appContext":null,"mcpAppResourceUri":null,"mcpAppUi":null,"result":{"content":[{"type":"text","text":"Echo: hi"}],"structuredContent":null,"_meta":null},"error":null,"durationMs":12,"startedAtMs":1795394623920,"completedAtMs":1795394623932},"threadId":"01a205db-d931-7301-bd0e-a6e90aafdd47","turnId":"01a205db-d942-7352-88da-5d95d33485fd","contentTokenCount":null,"completedAtMs":1795394623932},"emittedAtMs":1795394623933}"#
+        )
+    );
+}

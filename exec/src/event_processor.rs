@@ -43,7 +43,6 @@ impl CodexStatus {
             | EventMsg::UserMessage { .. }
             | EventMsg::ExecApprovalRequest { .. }
             | EventMsg::ApplyPatchApprovalRequest { .. }
-            // Rendered by the MCP front-end work (branch mcp-frontends).
             | EventMsg::McpStartupUpdate { .. }
             | EventMsg::McpStartupComplete(_)
             | EventMsg::McpToolCallBegin { .. }

@@ -76,6 +76,17 @@ pub enum ThreadItemDetails {
         query: String,
         action: WebSearchAction,
     },
+    McpToolCall {
+        server: String,
+        /// The tool's own name on its server.
+        tool: String,
+        arguments: serde_json::Value,
+        /// What the server answered, `isError` results included.
+        result: Option<McpToolCallItemResult>,
+        /// Why the call got no answer (transport error, timeout).
+        error: Option<McpToolCallItemError>,
+        status: McpToolCallStatus,
+    },
     /// A non-fatal notice.
     Error {
         message: String,
@@ -116,6 +127,26 @@ pub enum PatchApplyStatus {
 pub struct TodoItem {
     pub text: String,
     pub completed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct McpToolCallItemResult {
+    /// MCP content blocks, as the server sent them.
+    pub content: Vec<serde_json::Value>,
+    pub structured_content: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct McpToolCallItemError {
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum McpToolCallStatus {
+    InProgress,
+    Completed,
+    Failed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -268,6 +299,44 @@ mod tests {
                     },
                 },
                 r#"{"id":"item_1","type":"web_search","query":"rust","action":{"type":"search","query":"rust"}}"#,
+            ),
+            (
+                ThreadItemDetails::McpToolCall {
+                    server: "docs".to_string(),
+                    tool: "echo".to_string(),
+                    arguments: serde_json::json!({"message": "hi"}),
+                    result: None,
+                    error: None,
+                    status: McpToolCallStatus::InProgress,
+                },
+                r#"{"id":"item_1","type":"mcp_tool_call","server":"docs","tool":"echo","arguments":{"message":"hi"},"result":null,"error":null,"status":"in_progress"}"#,
+            ),
+            (
+                ThreadItemDetails::McpToolCall {
+                    server: "docs".to_string(),
+                    tool: "add".to_string(),
+                    arguments: serde_json::Value::Null,
+                    result: Some(McpToolCallItemResult {
+                        content: vec![serde_json::json!({"type": "text", "text": "7"})],
+                        structured_content: Some(serde_json::json!({"n": 7})),
+                    }),
+                    error: None,
+                    status: McpToolCallStatus::Completed,
+                },
+                r#"{"id":"item_1","type":"mcp_tool_call","server":"docs","tool":"add","arguments":null,"result":{"content":[{"type":"text","text":"7"}],"structured_content":{"n":7}},"error":null,"status":"completed"}"#,
+            ),
+            (
+                ThreadItemDetails::McpToolCall {
+                    server: "docs".to_string(),
+                    tool: "slow".to_string(),
+                    arguments: serde_json::json!({}),
+                    result: None,
+                    error: Some(McpToolCallItemError {
+                        message: "timed out".to_string(),
+                    }),
+                    status: McpToolCallStatus::Failed,
+                },
+                r#"{"id":"item_1","type":"mcp_tool_call","server":"docs","tool":"slow","arguments":{},"result":null,"error":{"message":"timed out"},"status":"failed"}"#,
             ),
             (
                 ThreadItemDetails::Error {

@@ -13,6 +13,10 @@ use codex_core::config::ReasoningEffort;
 use codex_core::config::ReasoningSummaryMode;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::FileChange;
+use codex_core::protocol::McpInvocation;
+use codex_core::protocol::McpStartupCompleteEvent;
+use codex_core::protocol::McpStartupStatus;
+use codex_core::protocol::McpToolCallResult;
 use codex_core::protocol::PlanItem;
 use codex_core::protocol::PlanStatus;
 use codex_core::protocol::SessionConfiguredEvent;
@@ -166,6 +170,23 @@ impl HumanOutput {
                 self.render_plan(&mut out, explanation.as_deref(), plan);
             }
             EventMsg::WebSearch { query, .. } => out = format!("web search: {query}\n"),
+            EventMsg::McpStartupUpdate { server, status } => {
+                out = line(&format!("mcp: {server} {}", startup_status(status)));
+            }
+            EventMsg::McpStartupComplete(summary) => out = startup_summary(summary),
+            EventMsg::McpToolCallBegin { invocation, .. } => {
+                out = format!(
+                    "{} {}\n",
+                    self.title("tool"),
+                    self.paint(Sgr::Bold, &mcp_call(invocation))
+                );
+            }
+            EventMsg::McpToolCallEnd {
+                invocation,
+                duration,
+                result,
+                ..
+            } => self.render_mcp_end(&mut out, invocation, duration.as_millis(), result),
             EventMsg::StreamError {
                 attempt,
                 max_attempts,
@@ -213,15 +234,41 @@ impl HumanOutput {
             | EventMsg::UserMessage { .. }
             | EventMsg::ExecApprovalRequest { .. }
             | EventMsg::ApplyPatchApprovalRequest { .. }
-            // Rendered by the MCP front-end work (branch mcp-frontends).
-            | EventMsg::McpStartupUpdate { .. }
-            | EventMsg::McpStartupComplete(_)
-            | EventMsg::McpToolCallBegin { .. }
-            | EventMsg::McpToolCallEnd { .. }
             | EventMsg::McpListToolsResponse { .. }
             | EventMsg::ShutdownComplete => {}
         }
         out
+    }
+
+    /// `<server>.<tool>(<args>) success in <ms>ms:` (or `failed`), the result as the JSONL
+    /// item's `result` object (or the error text), then an empty line.
+    fn render_mcp_end(
+        &self,
+        out: &mut String,
+        invocation: &McpInvocation,
+        millis: u128,
+        result: &Result<McpToolCallResult, String>,
+    ) {
+        let call = mcp_call(invocation);
+        let (status, body) = match result {
+            Ok(result) => {
+                let status = if result.is_error == Some(true) {
+                    self.paint(Sgr::Red, &format!("{call} failed in {millis}ms:"))
+                } else {
+                    self.paint(Sgr::Green, &format!("{call} success in {millis}ms:"))
+                };
+                let body = serde_json::json!({
+                    "content": result.content,
+                    "structured_content": result.structured_content,
+                });
+                (status, body.to_string())
+            }
+            Err(error) => (
+                self.paint(Sgr::Red, &format!("{call} failed in {millis}ms:")),
+                error.clone(),
+            ),
+        };
+        let _ = write!(out, "{status}\n{}\n", terminated(&body));
     }
 
     fn render_header(&self, out: &mut String, session: &SessionConfiguredEvent) {
@@ -300,6 +347,49 @@ impl EventProcessor for HumanOutput {
                 .and_then(|()| self.stderr.flush());
         }
         CodexStatus::after(msg)
+    }
+}
+
+/// `<server>.<tool>(<compact arguments JSON>)`; no arguments shows as `()`.
+fn mcp_call(invocation: &McpInvocation) -> String {
+    let arguments = invocation
+        .arguments
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    format!("{}.{}({arguments})", invocation.server, invocation.tool)
+}
+
+fn startup_status(status: &McpStartupStatus) -> String {
+    match status {
+        McpStartupStatus::Starting => "starting".to_string(),
+        McpStartupStatus::Ready => "ready".to_string(),
+        McpStartupStatus::Failed { error } => format!("failed: {error}"),
+        McpStartupStatus::Cancelled => "cancelled".to_string(),
+    }
+}
+
+/// `mcp startup: ready: a, b; failed: c, d` — failed servers by name only (their errors were
+/// printed with their status); parts with no server are left out.
+fn startup_summary(summary: &McpStartupCompleteEvent) -> String {
+    let failed: Vec<String> = summary
+        .failed
+        .iter()
+        .map(|failure| failure.server.clone())
+        .collect();
+    let parts: Vec<String> = [
+        ("ready", &summary.ready),
+        ("failed", &failed),
+        ("cancelled", &summary.cancelled),
+    ]
+    .into_iter()
+    .filter(|(_, servers)| !servers.is_empty())
+    .map(|(label, servers)| format!("{label}: {}", servers.join(", ")))
+    .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        line(&format!("mcp startup: {}", parts.join("; ")))
     }
 }
 

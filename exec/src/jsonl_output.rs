@@ -10,6 +10,8 @@ use std::io::Write;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::FileChange;
 use codex_core::protocol::FileChangeKind;
+use codex_core::protocol::McpInvocation;
+use codex_core::protocol::McpToolCallResult;
 use codex_core::protocol::PlanItem;
 use codex_core::protocol::PlanStatus;
 use codex_core::protocol::TokenUsage;
@@ -18,6 +20,9 @@ use crate::event_processor::CodexStatus;
 use crate::event_processor::EventProcessor;
 use crate::exec_events::CommandExecutionStatus;
 use crate::exec_events::FileUpdateChange;
+use crate::exec_events::McpToolCallItemError;
+use crate::exec_events::McpToolCallItemResult;
+use crate::exec_events::McpToolCallStatus;
 use crate::exec_events::PatchApplyStatus;
 use crate::exec_events::PatchChangeKind;
 use crate::exec_events::ThreadError;
@@ -44,6 +49,8 @@ pub struct JsonlOutput {
     commands: HashMap<String, (String, String)>,
     /// Patches being applied by call id: their item id.
     patches: HashMap<String, String>,
+    /// Running MCP tool calls by call id: their item id.
+    mcp_calls: HashMap<String, String>,
     /// The turn's todo list: its item id and the latest items.
     todo_list: Option<(String, Vec<TodoItem>)>,
     usage: Usage,
@@ -57,6 +64,7 @@ impl JsonlOutput {
             next_item: 0,
             commands: HashMap::new(),
             patches: HashMap::new(),
+            mcp_calls: HashMap::new(),
             todo_list: None,
             usage: Usage::default(),
         }
@@ -69,11 +77,7 @@ impl JsonlOutput {
     }
 
     fn completed_item(&mut self, details: ThreadItemDetails) -> Vec<ThreadEvent> {
-        let item = ThreadItem {
-            id: self.next_item_id(),
-            details,
-        };
-        vec![ThreadEvent::ItemCompleted { item }]
+        item_completed(self.next_item_id(), details)
     }
 
     fn translate(&mut self, msg: &EventMsg) -> Vec<ThreadEvent> {
@@ -107,9 +111,7 @@ impl JsonlOutput {
                     exit_code: None,
                     status: CommandExecutionStatus::InProgress,
                 };
-                vec![ThreadEvent::ItemStarted {
-                    item: ThreadItem { id, details },
-                }]
+                item_started(id, details)
             }
             EventMsg::ExecCommandEnd {
                 call_id,
@@ -133,9 +135,7 @@ impl JsonlOutput {
                     exit_code: Some(*exit_code),
                     status,
                 };
-                vec![ThreadEvent::ItemCompleted {
-                    item: ThreadItem { id, details },
-                }]
+                item_completed(id, details)
             }
             EventMsg::PatchApplyBegin { call_id, changes } => {
                 let id = self.next_item_id();
@@ -144,9 +144,7 @@ impl JsonlOutput {
                     changes: file_updates(changes),
                     status: PatchApplyStatus::InProgress,
                 };
-                vec![ThreadEvent::ItemStarted {
-                    item: ThreadItem { id, details },
-                }]
+                item_started(id, details)
             }
             EventMsg::PatchApplyEnd {
                 call_id,
@@ -165,9 +163,7 @@ impl JsonlOutput {
                     changes: file_updates(changes),
                     status,
                 };
-                vec![ThreadEvent::ItemCompleted {
-                    item: ThreadItem { id, details },
-                }]
+                item_completed(id, details)
             }
             EventMsg::PlanUpdate { plan, .. } => {
                 let items = todo_items(plan);
@@ -206,6 +202,45 @@ impl JsonlOutput {
                     ThreadEvent::ItemCompleted { item },
                 ]
             }
+            EventMsg::McpToolCallBegin {
+                call_id,
+                invocation,
+            } => {
+                let id = self.next_item_id();
+                self.mcp_calls.insert(call_id.clone(), id.clone());
+                let details = mcp_tool_call(invocation, None, None, McpToolCallStatus::InProgress);
+                item_started(id, details)
+            }
+            EventMsg::McpToolCallEnd {
+                call_id,
+                invocation,
+                result,
+                ..
+            } => {
+                let Some(id) = self.mcp_calls.remove(call_id) else {
+                    return Vec::new();
+                };
+                let details = match result {
+                    Ok(result) => {
+                        // An `isError` result is still the server's answer: kept, but failed.
+                        let status = if result.is_error == Some(true) {
+                            McpToolCallStatus::Failed
+                        } else {
+                            McpToolCallStatus::Completed
+                        };
+                        mcp_tool_call(invocation, Some(mcp_result(result)), None, status)
+                    }
+                    Err(message) => mcp_tool_call(
+                        invocation,
+                        None,
+                        Some(McpToolCallItemError {
+                            message: message.clone(),
+                        }),
+                        McpToolCallStatus::Failed,
+                    ),
+                };
+                item_completed(id, details)
+            }
             EventMsg::StreamError {
                 message,
                 attempt,
@@ -230,8 +265,8 @@ impl JsonlOutput {
             // An interrupted turn has no other terminal line; consumers (the SDK) treat
             // `turn.failed` as the end of a run that did not complete.
             EventMsg::TurnAborted { .. } => self.fail_turn("turn interrupted"),
-            // Streaming deltas: items are emitted whole when they complete. Raw reasoning and
-            // compaction are not items (exec.md §5).
+            // Streaming deltas: items are emitted whole when they complete. Raw reasoning,
+            // compaction and MCP start-up are not items (exec.md §5); exec never lists MCP tools.
             EventMsg::AgentReasoningRawContent { .. }
             | EventMsg::AgentReasoningDelta { .. }
             | EventMsg::AgentMessageDelta { .. }
@@ -244,11 +279,8 @@ impl JsonlOutput {
             | EventMsg::UserMessage { .. }
             | EventMsg::ExecApprovalRequest { .. }
             | EventMsg::ApplyPatchApprovalRequest { .. }
-            // Rendered by the MCP front-end work (branch mcp-frontends).
             | EventMsg::McpStartupUpdate { .. }
             | EventMsg::McpStartupComplete(_)
-            | EventMsg::McpToolCallBegin { .. }
-            | EventMsg::McpToolCallEnd { .. }
             | EventMsg::McpListToolsResponse { .. }
             | EventMsg::ShutdownComplete => Vec::new(),
         }
@@ -302,6 +334,18 @@ impl EventProcessor for JsonlOutput {
     }
 }
 
+fn item_started(id: String, details: ThreadItemDetails) -> Vec<ThreadEvent> {
+    vec![ThreadEvent::ItemStarted {
+        item: ThreadItem { id, details },
+    }]
+}
+
+fn item_completed(id: String, details: ThreadItemDetails) -> Vec<ThreadEvent> {
+    vec![ThreadEvent::ItemCompleted {
+        item: ThreadItem { id, details },
+    }]
+}
+
 fn usage(total: &TokenUsage) -> Usage {
     Usage {
         input_tokens: total.input_tokens,
@@ -324,6 +368,32 @@ fn file_updates(changes: &[FileChange]) -> Vec<FileUpdateChange> {
             },
         })
         .collect()
+}
+
+fn mcp_tool_call(
+    invocation: &McpInvocation,
+    result: Option<McpToolCallItemResult>,
+    error: Option<McpToolCallItemError>,
+    status: McpToolCallStatus,
+) -> ThreadItemDetails {
+    ThreadItemDetails::McpToolCall {
+        server: invocation.server.clone(),
+        tool: invocation.tool.clone(),
+        arguments: invocation
+            .arguments
+            .clone()
+            .unwrap_or(serde_json::Value::Null),
+        result,
+        error,
+        status,
+    }
+}
+
+fn mcp_result(result: &McpToolCallResult) -> McpToolCallItemResult {
+    McpToolCallItemResult {
+        content: result.content.clone(),
+        structured_content: result.structured_content.clone(),
+    }
 }
 
 fn todo_items(plan: &[PlanItem]) -> Vec<TodoItem> {

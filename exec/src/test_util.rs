@@ -11,6 +11,11 @@ use codex_core::config::AskForApproval;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::ExecCommandSource;
 use codex_core::protocol::HistoryInitialization;
+use codex_core::protocol::McpInvocation;
+use codex_core::protocol::McpStartupCompleteEvent;
+use codex_core::protocol::McpStartupFailure;
+use codex_core::protocol::McpStartupStatus;
+use codex_core::protocol::McpToolCallResult;
 use codex_core::protocol::SessionConfiguredEvent;
 use codex_core::protocol::TokenUsage;
 use codex_core::sandbox::SandboxPolicy;
@@ -84,6 +89,73 @@ pub(crate) fn exec_end(call_id: &str, exit_code: i32, output: &str, millis: u64)
         duration: Duration::from_millis(millis),
         source: ExecCommandSource::Agent,
     }
+}
+
+/// `docs.<tool>` called with `arguments`.
+pub(crate) fn mcp_invocation(tool: &str, arguments: Option<serde_json::Value>) -> McpInvocation {
+    McpInvocation {
+        server: "docs".to_string(),
+        tool: tool.to_string(),
+        arguments,
+    }
+}
+
+pub(crate) fn mcp_begin(call_id: &str, invocation: &McpInvocation) -> EventMsg {
+    EventMsg::McpToolCallBegin {
+        call_id: call_id.to_string(),
+        invocation: invocation.clone(),
+    }
+}
+
+pub(crate) fn mcp_end(
+    call_id: &str,
+    invocation: &McpInvocation,
+    millis: u64,
+    result: Result<McpToolCallResult, String>,
+) -> EventMsg {
+    EventMsg::McpToolCallEnd {
+        call_id: call_id.to_string(),
+        invocation: invocation.clone(),
+        duration: Duration::from_millis(millis),
+        result,
+    }
+}
+
+/// A text-only result (`is_error` as the server set it).
+pub(crate) fn mcp_text_result(text: &str, is_error: Option<bool>) -> McpToolCallResult {
+    McpToolCallResult {
+        content: vec![serde_json::json!({"type": "text", "text": text})],
+        structured_content: None,
+        is_error,
+    }
+}
+
+/// The mcp.md §2.3 start-up: `docs` ready, `missing` failed, then the summary.
+pub(crate) fn mcp_startup() -> Vec<EventMsg> {
+    let error = "MCP client for `missing` failed to start: MCP startup failed: No such file or directory (os error 2)";
+    let update = |server: &str, status: McpStartupStatus| EventMsg::McpStartupUpdate {
+        server: server.to_string(),
+        status,
+    };
+    vec![
+        update("docs", McpStartupStatus::Starting),
+        update("missing", McpStartupStatus::Starting),
+        update("docs", McpStartupStatus::Ready),
+        update(
+            "missing",
+            McpStartupStatus::Failed {
+                error: error.to_string(),
+            },
+        ),
+        EventMsg::McpStartupComplete(McpStartupCompleteEvent {
+            ready: vec!["docs".to_string()],
+            failed: vec![McpStartupFailure {
+                server: "missing".to_string(),
+                error: error.to_string(),
+            }],
+            cancelled: Vec::new(),
+        }),
+    ]
 }
 
 pub(crate) fn agent_message(text: &str) -> EventMsg {

@@ -6,6 +6,10 @@ use codex_core::protocol::ErrorKind;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::FileChange;
 use codex_core::protocol::FileChangeKind;
+use codex_core::protocol::McpStartupCompleteEvent;
+use codex_core::protocol::McpStartupFailure;
+use codex_core::protocol::McpStartupStatus;
+use codex_core::protocol::McpToolCallResult;
 use codex_core::protocol::PlanItem;
 use codex_core::protocol::PlanStatus;
 use codex_core::protocol::TurnAbortReason;
@@ -24,6 +28,11 @@ use crate::test_util::agent_message;
 use crate::test_util::example_turn;
 use crate::test_util::exec_begin;
 use crate::test_util::exec_end;
+use crate::test_util::mcp_begin;
+use crate::test_util::mcp_end;
+use crate::test_util::mcp_invocation;
+use crate::test_util::mcp_startup;
+use crate::test_util::mcp_text_result;
 use crate::test_util::session_configured;
 use crate::test_util::token_count;
 use crate::test_util::turn_complete;
@@ -419,6 +428,116 @@ fn no_tokens_used_without_a_token_count() {
     assert_eq!(
         plain(&[agent_message("hi"), turn_complete(Some("hi"))]),
         "codex\nhi\n"
+    );
+}
+
+#[test]
+fn mcp_startup_lines_and_summary_match_the_spec() {
+    assert_eq!(
+        plain(&mcp_startup()),
+        "\
+mcp: docs starting
+mcp: missing starting
+mcp: docs ready
+mcp: missing failed: MCP client for `missing` failed to start: MCP startup failed: No such file or directory (os error 2)
+mcp startup: ready: docs; failed: missing
+"
+    );
+}
+
+#[test]
+fn mcp_startup_summary_parts() {
+    let summary = |ready: &[&str], failed: &[&str], cancelled: &[&str]| {
+        EventMsg::McpStartupComplete(McpStartupCompleteEvent {
+            ready: ready.iter().map(ToString::to_string).collect(),
+            failed: failed
+                .iter()
+                .map(|server| McpStartupFailure {
+                    server: (*server).to_string(),
+                    error: "boom".to_string(),
+                })
+                .collect(),
+            cancelled: cancelled.iter().map(ToString::to_string).collect(),
+        })
+    };
+    let events = [
+        summary(&["a", "b"], &[], &[]),
+        summary(&[], &["c", "d"], &[]),
+        summary(&[], &["c"], &["e"]),
+        EventMsg::McpStartupUpdate {
+            server: "e".to_string(),
+            status: McpStartupStatus::Cancelled,
+        },
+        summary(&[], &[], &[]),
+    ];
+    assert_eq!(
+        plain(&events),
+        "\
+mcp startup: ready: a, b
+mcp startup: failed: c, d
+mcp startup: failed: c; cancelled: e
+mcp: e cancelled
+"
+    );
+}
+
+#[test]
+fn mcp_tool_calls_show_the_call_and_its_result() {
+    let echo = mcp_invocation("echo", Some(serde_json::json!({"message": "hi"})));
+    let list = mcp_invocation("list", None);
+    let slow = mcp_invocation("slow", Some(serde_json::json!({})));
+    let events = [
+        mcp_begin("m1", &echo),
+        mcp_end("m1", &echo, 12, Ok(mcp_text_result("Echo: hi", None))),
+        mcp_begin("m2", &list),
+        mcp_end(
+            "m2",
+            &list,
+            3,
+            Ok(McpToolCallResult {
+                content: Vec::new(),
+                structured_content: Some(serde_json::json!({"n": 7})),
+                is_error: Some(false),
+            }),
+        ),
+        mcp_end("m3", &echo, 1, Ok(mcp_text_result("bad input", Some(true)))),
+        mcp_end(
+            "m4",
+            &slow,
+            2000,
+            Err("tool call failed for `docs/slow`".to_string()),
+        ),
+    ];
+    assert_eq!(
+        plain(&events),
+        r#"tool docs.echo({"message":"hi"})
+docs.echo({"message":"hi"}) success in 12ms:
+{"content":[{"type":"text","text":"Echo: hi"}],"structured_content":null}
+
+tool docs.list()
+docs.list() success in 3ms:
+{"content":[],"structured_content":{"n":7}}
+
+docs.echo({"message":"hi"}) failed in 1ms:
+{"content":[{"type":"text","text":"bad input"}],"structured_content":null}
+
+docs.slow({}) failed in 2000ms:
+tool call failed for `docs/slow`
+
+"#
+    );
+    assert_eq!(
+        colored(&events[..2]),
+        "\
+\x1b[35m\x1b[3mtool\x1b[0m\x1b[0m \x1b[1mdocs.echo({\"message\":\"hi\"})\x1b[0m
+\x1b[32mdocs.echo({\"message\":\"hi\"}) success in 12ms:\x1b[0m
+{\"content\":[{\"type\":\"text\",\"text\":\"Echo: hi\"}],\"structured_content\":null}
+
+"
+    );
+    assert_eq!(
+        colored(&events[5..]),
+        "\x1b[31mdocs.slow({}) failed in 2000ms:\x1b[0m\ntool call failed for `docs/slow`\n\n"
     );
 }
 

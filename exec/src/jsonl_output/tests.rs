@@ -4,6 +4,7 @@ use codex_core::protocol::ErrorKind;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::FileChange;
 use codex_core::protocol::FileChangeKind;
+use codex_core::protocol::McpToolCallResult;
 use codex_core::protocol::PlanItem;
 use codex_core::protocol::PlanStatus;
 use codex_core::protocol::TurnAbortReason;
@@ -19,6 +20,11 @@ use crate::test_util::agent_message;
 use crate::test_util::example_turn;
 use crate::test_util::exec_begin;
 use crate::test_util::exec_end;
+use crate::test_util::mcp_begin;
+use crate::test_util::mcp_end;
+use crate::test_util::mcp_invocation;
+use crate::test_util::mcp_startup;
+use crate::test_util::mcp_text_result;
 use crate::test_util::session_configured;
 use crate::test_util::token_count;
 use crate::test_util::turn_complete;
@@ -319,4 +325,70 @@ fn web_search_and_warning_items() {
         "\n",
     );
     assert_eq!(stdout, expected);
+}
+
+#[test]
+fn mcp_tool_call_items_share_the_item_counter() {
+    let echo = mcp_invocation("echo", Some(serde_json::json!({"message": "hi"})));
+    let add = mcp_invocation("add", None);
+    let slow = mcp_invocation("slow", Some(serde_json::json!({})));
+    let mut events = mcp_startup();
+    events.extend([
+        exec_begin("c1", "ls"),
+        mcp_begin("m1", &echo),
+        exec_end("c1", 0, "", 1),
+        mcp_end("m1", &echo, 12, Ok(mcp_text_result("Echo: hi", None))),
+        mcp_begin("m2", &add),
+        mcp_end(
+            "m2",
+            &add,
+            3,
+            Ok(McpToolCallResult {
+                content: vec![serde_json::json!({"type": "text", "text": "7"})],
+                structured_content: Some(serde_json::json!({"n": 7})),
+                is_error: Some(false),
+            }),
+        ),
+        agent_message("done"),
+    ]);
+    let expected = concat!(
+        r#"{"type":"item.started","item":{"id":"item_0","type":"command_execution","command":"/bin/bash -lc ls","aggregated_output":"","exit_code":null,"status":"in_progress"}}"#,
+        "\n",
+        r#"{"type":"item.started","item":{"id":"item_1","type":"mcp_tool_call","server":"docs","tool":"echo","arguments":{"message":"hi"},"result":null,"error":null,"status":"in_progress"}}"#,
+        "\n",
+        r#"{"type":"item.completed","item":{"id":"item_0","type":"command_execution","command":"/bin/bash -lc ls","aggregated_output":"","exit_code":0,"status":"completed"}}"#,
+        "\n",
+        r#"{"type":"item.completed","item":{"id":"item_1","type":"mcp_tool_call","server":"docs","tool":"echo","arguments":{"message":"hi"},"result":{"content":[{"type":"text","text":"Echo: hi"}],"structured_content":null},"error":null,"status":"completed"}}"#,
+        "\n",
+        r#"{"type":"item.started","item":{"id":"item_2","type":"mcp_tool_call","server":"docs","tool":"add","arguments":null,"result":null,"error":null,"status":"in_progress"}}"#,
+        "\n",
+        r#"{"type":"item.completed","item":{"id":"item_2","type":"mcp_tool_call","server":"docs","tool":"add","arguments":null,"result":{"content":[{"type":"text","text":"7"}],"structured_content":{"n":7}},"error":null,"status":"completed"}}"#,
+        "\n",
+        r#"{"type":"item.completed","item":{"id":"item_3","type":"agent_message","text":"done"}}"#,
+        "\n",
+    );
+    assert_eq!(stdout_of(&events), expected);
+    let failures = stdout_of(&[
+        mcp_begin("m3", &echo),
+        mcp_end("m3", &echo, 1, Ok(mcp_text_result("bad input", Some(true)))),
+        mcp_begin("m4", &slow),
+        mcp_end(
+            "m4",
+            &slow,
+            2000,
+            Err("tool call failed for `docs/slow`".to_string()),
+        ),
+        mcp_end("unknown", &slow, 1, Err("never started".to_string())),
+    ]);
+    let expected = concat!(
+        r#"{"type":"item.started","item":{"id":"item_0","type":"mcp_tool_call","server":"docs","tool":"echo","arguments":{"message":"hi"},"result":null,"error":null,"status":"in_progress"}}"#,
+        "\n",
+        r#"{"type":"item.completed","item":{"id":"item_0","type":"mcp_tool_call","server":"docs","tool":"echo","arguments":{"message":"hi"},"result":{"content":[{"type":"text","text":"bad input"}],"structured_content":null},"error":null,"status":"failed"}}"#,
+        "\n",
+        r#"{"type":"item.started","item":{"id":"item_1","type":"mcp_tool_call","server":"docs","tool":"slow","arguments":{},"result":null,"error":null,"status":"in_progress"}}"#,
+        "\n",
+        r#"{"type":"item.completed","item":{"id":"item_1","type":"mcp_tool_call","server":"docs","tool":"slow","arguments":{},"result":null,"error":{"message":"tool call failed for `docs/slow`"},"status":"failed"}}"#,
+        "\n",
+    );
+    assert_eq!(failures, expected);
 }

@@ -15,6 +15,7 @@ use codex_core::config::Config;
 use codex_core::config::ReasoningEffort;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::ExecCommandSource;
+use codex_core::protocol::McpStartupStatus;
 use codex_core::protocol::Op;
 use codex_core::protocol::ReviewDecision;
 use codex_core::protocol::SessionConfiguredEvent;
@@ -49,7 +50,9 @@ use crate::history_cell::Decision;
 use crate::history_cell::ExecCell;
 use crate::history_cell::ExecSource;
 use crate::history_cell::HistoryCell;
+use crate::history_cell::McpToolCallCell;
 use crate::history_cell::PatchCell;
+use crate::history_cell::ToolCallCell;
 use crate::history_cell::UserCell;
 use crate::markdown_stream::MarkdownStream;
 use crate::notifications::approval_text;
@@ -85,7 +88,8 @@ enum ActiveCell {
         /// lines are counted, so a width change mid-stream would repeat or skip rows.
         width: usize,
     },
-    Exec(Vec<ExecCell>),
+    /// Tool calls (commands, MCP calls), running or done but not yet committed.
+    Calls(Vec<ToolCallCell>),
 }
 
 pub struct ChatWidget {
@@ -438,7 +442,7 @@ impl ChatWidget {
                     ExecCommandSource::Agent => ExecSource::Agent,
                     ExecCommandSource::UserShell => ExecSource::UserShell,
                 };
-                self.begin_exec(ExecCell::new(call_id, &command, source));
+                self.begin_call(ToolCallCell::Exec(ExecCell::new(call_id, &command, source)));
             }
             EventMsg::ExecCommandEnd {
                 call_id,
@@ -467,7 +471,11 @@ impl ChatWidget {
                 proposed_prefix_rule,
                 ..
             } => {
-                self.begin_exec(ExecCell::new(call_id.clone(), &command, ExecSource::Agent));
+                self.begin_call(ToolCallCell::Exec(ExecCell::new(
+                    call_id.clone(),
+                    &command,
+                    ExecSource::Agent,
+                )));
                 self.app_event_tx.send(AppEvent::DesktopNotification {
                     kind: codex_core::config::NotificationKind::ApprovalRequested,
                     text: approval_text(&history_cell::command_display(&command)),
@@ -497,6 +505,41 @@ impl ChatWidget {
                     changes,
                     reason,
                 });
+            }
+            EventMsg::McpToolCallBegin {
+                call_id,
+                invocation,
+            } => {
+                self.begin_call(ToolCallCell::Mcp(McpToolCallCell::new(call_id, invocation)));
+            }
+            EventMsg::McpToolCallEnd {
+                call_id,
+                duration,
+                result,
+                ..
+            } => {
+                if let Some(ToolCallCell::Mcp(mut cell)) = self.take_call(&call_id) {
+                    cell.complete(duration, &result);
+                    self.app_event_tx.insert_cell(cell);
+                }
+            }
+            EventMsg::McpStartupUpdate { status, .. } => {
+                if let McpStartupStatus::Failed { error } = status {
+                    self.app_event_tx
+                        .insert_cell(history_cell::error_cell(error));
+                }
+            }
+            EventMsg::McpStartupComplete(summary) => {
+                if !summary.cancelled.is_empty() {
+                    self.app_event_tx.insert_cell(history_cell::info_cell(format!(
+                        "⚠ MCP startup interrupted. The following servers were not initialized: {}",
+                        summary.cancelled.join(", ")
+                    )));
+                }
+            }
+            EventMsg::McpListToolsResponse { servers } => {
+                self.app_event_tx
+                    .insert_cell(history_cell::lines_cell(status::mcp_lines(&servers)));
             }
             EventMsg::PlanUpdate { explanation, plan } => {
                 self.flush_active();
@@ -564,12 +607,6 @@ impl ChatWidget {
             | EventMsg::AgentReasoningRawContent { .. }
             | EventMsg::AgentReasoningDelta { .. }
             | EventMsg::ExecCommandOutputDelta { .. }
-            // Rendered by the MCP front-end work (branch mcp-frontends).
-            | EventMsg::McpStartupUpdate { .. }
-            | EventMsg::McpStartupComplete(_)
-            | EventMsg::McpToolCallBegin { .. }
-            | EventMsg::McpToolCallEnd { .. }
-            | EventMsg::McpListToolsResponse { .. }
             | EventMsg::ShutdownComplete => {}
         }
     }
@@ -609,10 +646,10 @@ impl ChatWidget {
         if let Some(ActiveCell::Stream { .. }) = &self.active {
             self.finish_stream();
         }
-        if let Some(ActiveCell::Exec(cells)) = self.active.take() {
+        if let Some(ActiveCell::Calls(cells)) = self.active.take() {
             for mut cell in cells {
                 if cell.is_running() {
-                    cell.complete(130, String::new(), std::time::Duration::ZERO);
+                    cell.interrupt();
                 }
                 self.app_event_tx.insert_cell(cell);
             }
@@ -707,25 +744,25 @@ impl ChatWidget {
                 self.active = stream;
                 self.finish_stream();
             }
-            Some(ActiveCell::Exec(cells)) => {
-                let (running, done): (Vec<ExecCell>, Vec<ExecCell>) =
-                    cells.into_iter().partition(ExecCell::is_running);
+            Some(ActiveCell::Calls(cells)) => {
+                let (running, done): (Vec<ToolCallCell>, Vec<ToolCallCell>) =
+                    cells.into_iter().partition(ToolCallCell::is_running);
                 for cell in done {
                     self.app_event_tx.insert_cell(cell);
                 }
                 if !running.is_empty() {
-                    self.active = Some(ActiveCell::Exec(running));
+                    self.active = Some(ActiveCell::Calls(running));
                 }
             }
             None => {}
         }
     }
 
-    fn begin_exec(&mut self, cell: ExecCell) {
-        if let Some(ActiveCell::Exec(cells)) = &mut self.active {
+    fn begin_call(&mut self, cell: ToolCallCell) {
+        if let Some(ActiveCell::Calls(cells)) = &mut self.active {
             if cells
                 .iter()
-                .any(|existing| existing.call_id == cell.call_id)
+                .any(|existing| existing.call_id() == cell.call_id())
             {
                 return;
             }
@@ -733,7 +770,20 @@ impl ChatWidget {
             return;
         }
         self.flush_active();
-        self.active = Some(ActiveCell::Exec(vec![cell]));
+        self.active = Some(ActiveCell::Calls(vec![cell]));
+    }
+
+    /// Removes a live call to complete and commit it; `None` for a call never begun here.
+    fn take_call(&mut self, call_id: &str) -> Option<ToolCallCell> {
+        let Some(ActiveCell::Calls(cells)) = &mut self.active else {
+            return None;
+        };
+        let index = cells.iter().position(|cell| cell.call_id() == call_id)?;
+        let cell = cells.remove(index);
+        if cells.is_empty() {
+            self.active = None;
+        }
+        Some(cell)
     }
 
     fn finish_exec(
@@ -743,24 +793,16 @@ impl ChatWidget {
         output: String,
         duration: std::time::Duration,
     ) {
-        let Some(ActiveCell::Exec(cells)) = &mut self.active else {
-            return;
-        };
-        let Some(index) = cells.iter().position(|cell| cell.call_id == call_id) else {
-            return;
-        };
-        let mut cell = cells.remove(index);
-        if cells.is_empty() {
-            self.active = None;
+        if let Some(ToolCallCell::Exec(mut cell)) = self.take_call(call_id) {
+            cell.complete(exit_code, output, duration);
+            self.app_event_tx.insert_cell(cell);
         }
-        cell.complete(exit_code, output, duration);
-        self.app_event_tx.insert_cell(cell);
     }
 
     /// Flips the running commands' bullets (called every 600 ms while any runs).
     pub fn blink(&mut self, visible: bool) -> bool {
         match &mut self.active {
-            Some(ActiveCell::Exec(cells)) => {
+            Some(ActiveCell::Calls(cells)) => {
                 for cell in cells.iter_mut() {
                     cell.set_bullet_visible(visible);
                 }
@@ -776,7 +818,7 @@ impl ChatWidget {
     pub fn active_lines(&self, width: u16) -> Vec<Line<'static>> {
         match &self.active {
             None => Vec::new(),
-            Some(ActiveCell::Exec(cells)) => {
+            Some(ActiveCell::Calls(cells)) => {
                 let mut lines = Vec::new();
                 for cell in cells {
                     if !lines.is_empty() {

@@ -124,10 +124,8 @@ impl ChatWidget {
                 self.app_event_tx
                     .insert_cell(history_cell::command_card("/status", card));
             }
-            SlashCommand::Mcp => {
-                self.app_event_tx
-                    .insert_cell(history_cell::lines_cell(status::mcp_lines()));
-            }
+            // Core answers with `McpListToolsResponse`, rendered by `status::mcp_lines`.
+            SlashCommand::Mcp => self.app_event_tx.codex_op(Op::ListMcpTools),
             SlashCommand::Logout => self.app_event_tx.send(AppEvent::Logout),
             SlashCommand::Exit => self.app_event_tx.send(AppEvent::ExitRequest),
         }

@@ -1,10 +1,12 @@
-//! Text the chat builds from session state: the `/status` card, the `/mcp` list, plan updates,
-//! and the lines printed on exit (token usage, `codex resume <id>`).
+//! Text the chat builds from session state and core's answers: the `/status` card, the `/mcp`
+//! list, plan updates, and the lines printed on exit (token usage, `codex resume <id>`).
 
 use std::path::Path;
 
 use codex_core::config::AskForApproval;
 use codex_core::config::Config;
+use codex_core::protocol::McpServerSummary;
+use codex_core::protocol::McpStartupStatus;
 use codex_core::protocol::PlanItem;
 use codex_core::protocol::PlanStatus;
 use codex_core::protocol::TokenUsage;
@@ -197,16 +199,37 @@ pub(crate) fn format_si(n: u64) -> String {
     n.to_string()
 }
 
-/// `/mcp`: the configured servers (none until MCP client support lands in core).
-pub(crate) fn mcp_lines() -> Vec<Line<'static>> {
-    vec![
-        Line::from("🔌  MCP Tools".bold()),
-        Line::default(),
-        Line::from(vec!["  • ".dim(), "No MCP servers configured.".into()]),
-        Line::from(vec![
-            "    See the MCP section of docs/config.md to add one.".dim(),
-        ]),
-    ]
+/// `/mcp`: each configured server (sorted by core) with its state and tool count.
+pub(crate) fn mcp_lines(servers: &[McpServerSummary]) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from("🔌  MCP Tools".bold()), Line::default()];
+    if servers.is_empty() {
+        lines.push(Line::from(vec![
+            "  • ".dim(),
+            "No MCP servers configured. ".into(),
+            "Add one with `codex mcp add`.".dim(),
+        ]));
+        return lines;
+    }
+    for server in servers {
+        let state = match (&server.status, server.enabled) {
+            (_, false) => "disabled".dim(),
+            (McpStartupStatus::Ready, true) => {
+                let count = server.tools.len();
+                let noun = if count == 1 { "tool" } else { "tools" };
+                format!("connected ({count} {noun})").green()
+            }
+            (McpStartupStatus::Starting, true) => "starting".dim(),
+            (McpStartupStatus::Failed { error }, true) => format!("failed: {error}").red(),
+            (McpStartupStatus::Cancelled, true) => "cancelled".dim(),
+        };
+        lines.push(Line::from(vec![
+            "  • ".dim(),
+            server.name.clone().bold(),
+            ": ".into(),
+            state,
+        ]));
+    }
+    lines
 }
 
 /// `• Updated Plan` with one row per step.

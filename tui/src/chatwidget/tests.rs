@@ -11,6 +11,12 @@ use codex_core::protocol::EventMsg;
 use codex_core::protocol::ExecCommandSource;
 use codex_core::protocol::FileChange;
 use codex_core::protocol::FileChangeKind;
+use codex_core::protocol::McpInvocation;
+use codex_core::protocol::McpServerSummary;
+use codex_core::protocol::McpStartupCompleteEvent;
+use codex_core::protocol::McpStartupFailure;
+use codex_core::protocol::McpStartupStatus;
+use codex_core::protocol::McpToolCallResult;
 use codex_core::protocol::Op;
 use codex_core::protocol::ReviewDecision;
 use codex_core::protocol::SessionConfiguredEvent;
@@ -928,6 +934,203 @@ fn snapshot_model_and_permissions_views() {
         h.drain(),
         vec![Seen::Cell(
             "• Permissions updated to Full Access".to_string()
+        )]
+    );
+}
+
+fn mcp_invocation(tool: &str, arguments: serde_json::Value) -> McpInvocation {
+    McpInvocation {
+        server: "docs".to_string(),
+        tool: tool.to_string(),
+        arguments: Some(arguments),
+    }
+}
+
+fn mcp_call(
+    h: &mut Harness,
+    call_id: &str,
+    invocation: &McpInvocation,
+    result: Result<McpToolCallResult, String>,
+) {
+    h.event(EventMsg::McpToolCallBegin {
+        call_id: call_id.to_string(),
+        invocation: invocation.clone(),
+    });
+    h.event(EventMsg::McpToolCallEnd {
+        call_id: call_id.to_string(),
+        invocation: invocation.clone(),
+        duration: Duration::from_millis(40),
+        result,
+    });
+}
+
+fn text_result(text: &str, is_error: Option<bool>) -> McpToolCallResult {
+    McpToolCallResult {
+        content: vec![serde_json::json!({"type": "text", "text": text})],
+        structured_content: None,
+        is_error,
+    }
+}
+
+#[test]
+fn snapshot_mcp_tool_calls() {
+    let mut h = harness();
+    h.start_turn();
+    let echo = mcp_invocation("echo", serde_json::json!({"message": "hi"}));
+    h.event(EventMsg::McpToolCallBegin {
+        call_id: "mcp-1".to_string(),
+        invocation: echo.clone(),
+    });
+    snapshot_both!(h, "mcp_call_running");
+    h.event(EventMsg::McpToolCallEnd {
+        call_id: "mcp-1".to_string(),
+        invocation: echo,
+        duration: Duration::from_millis(40),
+        result: Ok(text_result("Echo: hi", None)),
+    });
+    let listing: String = (1..=9)
+        .map(|n| format!("/tmp/dir/file-{n}.txt\n"))
+        .collect();
+    mcp_call(
+        &mut h,
+        "mcp-2",
+        &mcp_invocation("list_directory", serde_json::json!({"path": "/tmp/dir"})),
+        Ok(text_result(&listing, Some(false))),
+    );
+    mcp_call(
+        &mut h,
+        "mcp-3",
+        &mcp_invocation("read_file", serde_json::json!({"path": "/etc/shadow"})),
+        Ok(text_result(
+            "Access denied - path outside allowed directories",
+            Some(true),
+        )),
+    );
+    mcp_call(
+        &mut h,
+        "mcp-4",
+        &mcp_invocation("slow", serde_json::json!({})),
+        Err("tool call failed for `docs/slow`".to_string()),
+    );
+    snapshot_both!(h, "mcp_calls_done");
+}
+
+#[test]
+fn mcp_call_running_beside_a_command_is_interrupted_with_it() {
+    let mut h = harness();
+    h.start_turn();
+    h.event(EventMsg::ExecCommandBegin {
+        call_id: "call-1".to_string(),
+        command: bash("sleep 5"),
+        cwd: PathBuf::from("/home/user/project"),
+        source: ExecCommandSource::Agent,
+    });
+    h.event(EventMsg::McpToolCallBegin {
+        call_id: "mcp-1".to_string(),
+        invocation: mcp_invocation("echo", serde_json::json!({"message": "hi"})),
+    });
+    assert_eq!(h.drain(), Vec::new());
+    h.event(EventMsg::TurnAborted {
+        turn_id: "turn-1".to_string(),
+        reason: TurnAbortReason::Interrupted,
+    });
+    assert_eq!(
+        h.drain(),
+        vec![
+            Seen::Cell("• Exited (status 130) sleep 5\n  └ (no output)".to_string()),
+            Seen::Cell(
+                "• Called docs.echo({\"message\":\"hi\"})\n  └ Error: interrupted".to_string()
+            ),
+            Seen::Cell(
+                "■ Conversation interrupted - use /feedback if something went wrong".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn mcp_startup_failures_are_history_notices() {
+    let mut h = harness();
+    let error = "MCP client for `missing` failed to start: MCP startup failed: No such file or directory (os error 2)";
+    for (server, status) in [
+        ("docs", McpStartupStatus::Starting),
+        ("missing", McpStartupStatus::Starting),
+        ("slow", McpStartupStatus::Starting),
+        ("docs", McpStartupStatus::Ready),
+        (
+            "missing",
+            McpStartupStatus::Failed {
+                error: error.to_string(),
+            },
+        ),
+        ("slow", McpStartupStatus::Cancelled),
+    ] {
+        h.event(EventMsg::McpStartupUpdate {
+            server: server.to_string(),
+            status,
+        });
+    }
+    h.event(EventMsg::McpStartupComplete(McpStartupCompleteEvent {
+        ready: vec!["docs".to_string()],
+        failed: vec![McpStartupFailure {
+            server: "missing".to_string(),
+            error: error.to_string(),
+        }],
+        cancelled: vec!["slow".to_string()],
+    }));
+    assert_eq!(
+        h.drain(),
+        vec![
+            Seen::Cell(
+                "■ MCP client for `missing` failed to start: MCP startup failed: No such file or\n  directory (os error 2)".to_string()
+            ),
+            Seen::Cell(
+                "• ⚠ MCP startup interrupted. The following servers were not initialized: slow"
+                    .to_string()
+            ),
+        ]
+    );
+    snapshot_both!(h, "mcp_startup_failures");
+}
+
+#[test]
+fn snapshot_mcp_list() {
+    let mut h = harness();
+    h.start_turn();
+    h.submit("/mcp");
+    assert_eq!(h.ops(), vec![Op::ListMcpTools]);
+    let server =
+        |name: &str, status: McpStartupStatus, enabled: bool, tools: &[&str]| McpServerSummary {
+            name: name.to_string(),
+            status,
+            enabled,
+            tools: tools.iter().map(ToString::to_string).collect(),
+        };
+    h.event(EventMsg::McpListToolsResponse {
+        servers: vec![
+            server("docs", McpStartupStatus::Ready, true, &["add", "echo", "search"]),
+            server("one", McpStartupStatus::Ready, true, &["only"]),
+            server("off", McpStartupStatus::Starting, false, &[]),
+            server(
+                "web",
+                McpStartupStatus::Failed {
+                    error: "MCP client for `web` failed to start: MCP startup failed: handshaking with MCP server failed: connection refused".to_string(),
+                },
+                true,
+                &[],
+            ),
+        ],
+    });
+    snapshot_both!(h, "mcp_list");
+    let mut h = harness();
+    h.event(EventMsg::McpListToolsResponse {
+        servers: Vec::new(),
+    });
+    assert_eq!(
+        h.drain(),
+        vec![Seen::Cell(
+            "🔌  MCP Tools\n\n  • No MCP servers configured. Add one with `codex mcp add`."
+                .to_string()
         )]
     );
 }

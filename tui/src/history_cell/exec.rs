@@ -79,13 +79,8 @@ impl ExecCell {
                 format!("Exited (status {})", outcome.exit_code)
             }
         };
-        let bullet = match &self.outcome {
-            None if self.bullet_visible => "•".into(),
-            None => "◦".dim(),
-            Some(outcome) if outcome.exit_code == 0 => "•".green().bold(),
-            Some(_) => "•".red().bold(),
-        };
-        (bullet, verb)
+        let succeeded = self.outcome.as_ref().map(|outcome| outcome.exit_code == 0);
+        (call_bullet(succeeded, self.bullet_visible), verb)
     }
 
     fn output_row_limit(&self) -> usize {
@@ -111,7 +106,7 @@ impl HistoryCell for ExecCell {
             " ".into(),
             first.to_string().into(),
         ]);
-        let gutter: Line<'static> = Line::from("  │ ".dim());
+        let gutter = gutter();
         let mut rows = wrap_line(&header, width, &Line::default(), &gutter);
         for line in command_lines {
             rows.extend(wrap_line(
@@ -121,16 +116,7 @@ impl HistoryCell for ExecCell {
                 &gutter,
             ));
         }
-        let limit = 1 + COMMAND_CONTINUATION_ROWS;
-        if rows.len() > limit {
-            let hidden = rows.len() - limit;
-            rows.truncate(limit);
-            rows.push(Line::from(vec![
-                "  │ ".dim(),
-                format!("… +{hidden} lines").dim(),
-            ]));
-        }
-        lines.extend(rows);
+        lines.extend(clip_header(rows));
 
         if let Some(outcome) = &self.outcome {
             lines.extend(output_rows(&outcome.output, width, self.output_row_limit()));
@@ -177,8 +163,39 @@ impl HistoryCell for ExecCell {
     }
 }
 
+/// A call's bullet: blinking (`•` / dim `◦`) while it runs (`succeeded` is `None`), then bold
+/// green or red.
+pub(super) fn call_bullet(succeeded: Option<bool>, visible: bool) -> Span<'static> {
+    match succeeded {
+        None if visible => "•".into(),
+        None => "◦".dim(),
+        Some(true) => "•".green().bold(),
+        Some(false) => "•".red().bold(),
+    }
+}
+
+/// The dim `  │ ` that continues a call's header.
+pub(super) fn gutter() -> Line<'static> {
+    Line::from("  │ ".dim())
+}
+
+/// A call's wrapped header rows: the first and at most `COMMAND_CONTINUATION_ROWS` more, then
+/// `… +N lines` in the gutter.
+pub(super) fn clip_header(mut rows: Vec<Line<'static>>) -> Vec<Line<'static>> {
+    let limit = 1 + COMMAND_CONTINUATION_ROWS;
+    if rows.len() > limit {
+        let hidden = rows.len() - limit;
+        rows.truncate(limit);
+        rows.push(Line::from(vec![
+            "  │ ".dim(),
+            format!("… +{hidden} lines").dim(),
+        ]));
+    }
+    rows
+}
+
 /// `  └ ` + dim output rows; at most `limit` rows: head, `… +N lines`, tail.
-fn output_rows(output: &str, width: usize, limit: usize) -> Vec<Line<'static>> {
+pub(super) fn output_rows(output: &str, width: usize, limit: usize) -> Vec<Line<'static>> {
     let logical: Vec<&str> = output.trim_end_matches('\n').lines().collect();
     if logical.is_empty() || output.trim().is_empty() {
         return vec![Line::from(vec!["  └ ".dim(), "(no output)".dim()])];

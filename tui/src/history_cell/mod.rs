@@ -3,6 +3,7 @@
 //! width, so committed cells are wrapped once, not per frame.
 
 mod exec;
+mod mcp;
 mod patch;
 
 use std::path::Path;
@@ -15,6 +16,7 @@ use ratatui::text::Span;
 pub use exec::ExecCell;
 pub use exec::ExecSource;
 pub use exec::command_display;
+pub use mcp::McpToolCallCell;
 pub use patch::PatchCell;
 
 use crate::wrapping::wrap_line;
@@ -42,6 +44,63 @@ pub trait HistoryCell: std::fmt::Debug + Send {
     /// chunks of a streamed message, the `Worked for` line.
     fn continues_previous(&self) -> bool {
         false
+    }
+}
+
+/// A tool call the chat draws live while it runs, then commits: a command or an MCP call.
+#[derive(Debug)]
+pub enum ToolCallCell {
+    Exec(ExecCell),
+    Mcp(McpToolCallCell),
+}
+
+impl ToolCallCell {
+    pub fn call_id(&self) -> &str {
+        match self {
+            ToolCallCell::Exec(cell) => &cell.call_id,
+            ToolCallCell::Mcp(cell) => &cell.call_id,
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        match self {
+            ToolCallCell::Exec(cell) => cell.is_running(),
+            ToolCallCell::Mcp(cell) => cell.is_running(),
+        }
+    }
+
+    pub fn set_bullet_visible(&mut self, visible: bool) {
+        match self {
+            ToolCallCell::Exec(cell) => cell.set_bullet_visible(visible),
+            ToolCallCell::Mcp(cell) => cell.set_bullet_visible(visible),
+        }
+    }
+
+    /// Ends a running call the interrupted turn cut short.
+    pub fn interrupt(&mut self) {
+        match self {
+            // 130: a shell's status for a command killed by SIGINT.
+            ToolCallCell::Exec(cell) => cell.complete(130, String::new(), Duration::ZERO),
+            ToolCallCell::Mcp(cell) => {
+                cell.complete(Duration::ZERO, &Err("interrupted".to_string()));
+            }
+        }
+    }
+}
+
+impl HistoryCell for ToolCallCell {
+    fn display_lines(&self, width: u16) -> Vec<Line<'static>> {
+        match self {
+            ToolCallCell::Exec(cell) => cell.display_lines(width),
+            ToolCallCell::Mcp(cell) => cell.display_lines(width),
+        }
+    }
+
+    fn transcript_lines(&self, width: u16) -> Vec<Line<'static>> {
+        match self {
+            ToolCallCell::Exec(cell) => cell.transcript_lines(width),
+            ToolCallCell::Mcp(cell) => cell.transcript_lines(width),
+        }
     }
 }
 

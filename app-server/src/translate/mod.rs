@@ -3,6 +3,8 @@
 //! completed once, approvals as server requests followed by `serverRequest/resolved`, and
 //! exactly one `turn/completed` per turn.
 
+mod mcp;
+
 use std::collections::HashMap;
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -30,6 +32,7 @@ use crate::thread::TurnKind;
 use crate::thread::agent_message;
 use crate::thread::in_progress_turn;
 use crate::thread::wire_input;
+use mcp::McpCallState;
 
 /// What the translator remembers about the running turn.
 struct TurnTracking {
@@ -136,16 +139,13 @@ impl Translator {
     /// Handles one core event; `false` once the session has shut down.
     pub async fn handle(&mut self, msg: EventMsg) -> bool {
         match msg {
-            // This server submits no rollback op, so no thread of it is ever rolled back.
+            // This server submits no rollback op, so no thread of it is ever rolled back, and
+            // no `ListMcpTools` op; the start-up summary repeats the per-server updates.
             EventMsg::SessionConfigured(_)
             | EventMsg::AgentReasoningRawContent { .. }
             | EventMsg::WebSearch { .. }
             | EventMsg::ThreadRolledBack { .. }
-            // Rendered by the MCP front-end work (branch mcp-frontends).
-            | EventMsg::McpStartupUpdate { .. }
             | EventMsg::McpStartupComplete(_)
-            | EventMsg::McpToolCallBegin { .. }
-            | EventMsg::McpToolCallEnd { .. }
             | EventMsg::McpListToolsResponse { .. } => {}
             EventMsg::ShutdownComplete => return false,
             EventMsg::TurnStarted { turn_id } => self.turn_started(turn_id).await,
@@ -331,6 +331,39 @@ impl Translator {
                         .collect(),
                 });
                 self.outgoing.notify(notification).await;
+            }
+            EventMsg::McpStartupUpdate { server, status } => {
+                let params = mcp::startup_status(&self.thread_id, server, status);
+                self.outgoing
+                    .notify(N::McpServerStatusUpdated(params))
+                    .await;
+            }
+            EventMsg::McpToolCallBegin {
+                call_id,
+                invocation,
+            } => {
+                self.item_started(mcp::tool_call_item(
+                    &call_id,
+                    &invocation,
+                    McpCallState::Running,
+                ))
+                .await;
+            }
+            EventMsg::McpToolCallEnd {
+                call_id,
+                invocation,
+                duration,
+                result,
+            } => {
+                let finished = McpCallState::Finished {
+                    duration,
+                    result: &result,
+                };
+                self.item_completed(
+                    mcp::tool_call_item(&call_id, &invocation, McpCallState::Running),
+                    mcp::tool_call_item(&call_id, &invocation, finished),
+                )
+                .await;
             }
             EventMsg::StreamError { message, kind, .. } => {
                 let notification = N::Error(wire::ErrorNotification {
@@ -761,6 +794,7 @@ fn item_id(payload: &wire::ThreadItemPayload) -> String {
         | wire::ThreadItemPayload::Reasoning { id, .. }
         | wire::ThreadItemPayload::CommandExecution { id, .. }
         | wire::ThreadItemPayload::FileChange { id, .. }
+        | wire::ThreadItemPayload::McpToolCall { id, .. }
         | wire::ThreadItemPayload::ContextCompaction { id } => id.clone(),
     }
 }
