@@ -15,6 +15,7 @@ use std::process::Stdio;
 
 use codex_test_support::MockResponse;
 use common::TestEnv;
+use common::jsonl;
 use common::stderr;
 use common::tool_outputs;
 use pretty_assertions::assert_eq;
@@ -107,6 +108,27 @@ fn reference_servers_list_and_call_tools() {
 
     let bodies = env.bodies();
     assert_eq!(bodies.len(), 3);
+    let calls: Vec<Value> = jsonl(&output)
+        .into_iter()
+        .filter(|line| line["type"] == "item.completed" && line["item"]["type"] == "mcp_tool_call")
+        .map(|line| line["item"].clone())
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            json!({"id": "item_0", "type": "mcp_tool_call", "server": "everything", "tool": "echo",
+                "arguments": {"message": "hi"},
+                "result": {"content": [{"type": "text", "text": "Echo: hi"}], "structured_content": null},
+                "error": null, "status": "completed"}),
+            json!({"id": "item_1", "type": "mcp_tool_call", "server": "filesystem",
+                "tool": "list_allowed_directories", "arguments": {},
+                "result": {
+                    "content": [{"type": "text", "text": format!("Allowed directories:\n{}", allowed_dir.display())}],
+                    "structured_content": {"content": format!("Allowed directories:\n{}", allowed_dir.display())},
+                },
+                "error": null, "status": "completed"}),
+        ]
+    );
     let names = tool_names(&bodies[0]);
     assert_eq!(
         names[..5].to_vec(),
@@ -207,6 +229,34 @@ fn failed_servers_do_not_stop_the_turn() {
         .map(str::to_string)
         .collect();
     assert_eq!(servers, ["docs".to_string()].into());
+
+    // The servers start concurrently: per-server lines come in completion order.
+    let mut lines: Vec<String> = stderr(&output)
+        .lines()
+        .skip_while(|line| !line.starts_with("mcp: "))
+        .take_while(|line| !line.starts_with("mcp startup: "))
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "[mcp_servers.slow]",
+            "mcp: bad.name failed: MCP client for `bad.name` failed to start: MCP startup failed: Invalid MCP server name 'bad.name': must match pattern ^[a-zA-Z0-9_-]+$",
+            "mcp: bad.name starting",
+            "mcp: docs ready",
+            "mcp: docs starting",
+            "mcp: missing failed: MCP client for `missing` failed to start: MCP startup failed: No such file or directory (os error 2)",
+            "mcp: missing starting",
+            "mcp: slow failed: MCP client for `slow` timed out after 1 seconds. Add or adjust `startup_timeout_sec` in your config.toml:",
+            "mcp: slow starting",
+        ]
+    );
+    assert!(
+        stderr(&output).contains("\nmcp startup: ready: docs; failed: bad.name, missing, slow\n"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
