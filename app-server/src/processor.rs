@@ -22,6 +22,7 @@ use codex_core::config::ConfigOverrides;
 use codex_core::config::ReasoningEffort;
 use codex_core::config::ReasoningSummaryMode;
 use codex_core::config::load_config;
+use codex_core::config::toml_literal;
 use codex_core::ids;
 use codex_core::model_catalog;
 use codex_core::protocol::Op;
@@ -1024,33 +1025,6 @@ fn paginate<T>(
     let end = start + page.len();
     let next = (end < total).then(|| end.to_string());
     Ok((page, next))
-}
-
-/// A JSON value as the right-hand side of a TOML `key = value`.
-fn toml_literal(value: &Value) -> String {
-    match value {
-        Value::Null => "\"\"".to_string(),
-        Value::Bool(_) | Value::Number(_) | Value::String(_) => value.to_string(),
-        Value::Array(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(toml_literal)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Value::Object(map) => format!(
-            "{{{}}}",
-            map.iter()
-                .map(|(key, value)| format!(
-                    "{} = {}",
-                    Value::String(key.clone()),
-                    toml_literal(value)
-                ))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
 }
 
 fn model_entry(slug: &str, is_default: bool) -> wire::Model {

@@ -24,6 +24,7 @@ pub use mcp::DEFAULT_STARTUP_TIMEOUT;
 pub use mcp::DEFAULT_TOOL_TIMEOUT;
 pub use mcp::McpServerConfig;
 pub use mcp::McpServerTransportConfig;
+pub use overrides::toml_literal;
 pub use providers::OPENAI_DEFAULT_BASE_URL;
 pub use trust::is_project_trusted;
 pub use trust::project_trust_key;

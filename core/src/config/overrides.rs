@@ -41,6 +41,36 @@ impl CliOverride {
     }
 }
 
+/// A JSON value as the right-hand side of a TOML `key = value`, so a JSON config object
+/// (app-server params, the MCP `codex` tool's `config`) becomes `-c key=<literal>` arguments.
+/// TOML has no null: a nested `null` becomes `""`.
+pub fn toml_literal(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "\"\"".to_string(),
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => value.to_string(),
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(toml_literal)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(key, value)| format!(
+                    "{} = {}",
+                    Value::String(key.clone()),
+                    toml_literal(value)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 fn parse_value(raw: &str) -> toml::Value {
     match raw.parse::<toml::Value>() {
         Ok(value) => value,
@@ -160,6 +190,30 @@ mod tests {
                 value: Value::Boolean(false),
                 arg: "features.web_search_request=false".to_string(),
             }
+        );
+    }
+
+    #[test]
+    fn json_values_become_toml_literals() {
+        let value = serde_json::json!({"a b": [1, 2.5, "x\"y"], "on": true, "none": null});
+        assert_eq!(
+            toml_literal(&value),
+            r#"{"a b" = [1, 2.5, "x\"y"], "on" = true, "none" = ""}"#
+        );
+        let mut table = toml::Table::new();
+        table.insert(
+            "a b".into(),
+            Value::Array(vec![
+                Value::Integer(1),
+                Value::Float(2.5),
+                Value::String("x\"y".into()),
+            ]),
+        );
+        table.insert("on".into(), Value::Boolean(true));
+        table.insert("none".into(), Value::String(String::new()));
+        assert_eq!(
+            parsed(&format!("t={}", toml_literal(&value))),
+            (key("t"), Value::Table(table))
         );
     }
 }
