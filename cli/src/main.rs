@@ -44,6 +44,8 @@ enum Commands {
     AppServer(AppServerCommand),
     /// Manage the MCP servers in config.toml (`add`, `list`, `get`, `remove`).
     Mcp(mcp_cmd::McpCommand),
+    /// Serve Codex as an MCP server over stdio (tools `codex` and `codex-reply`).
+    McpServer(codex_mcp_server::Cli),
     /// Debugging tools (legacy names of the `sandbox` subcommands).
     Debug {
         #[command(subcommand)]
@@ -95,6 +97,10 @@ fn main() {
                     1
                 }
             }
+        }
+        Commands::McpServer(mut command) => {
+            prepend_overrides(&mut command.config_overrides, &root_overrides);
+            run_async(codex_mcp_server::run_main(command))
         }
         Commands::Login(command) => login::run_login(command),
         Commands::Logout(command) => login::run_logout(command),
