@@ -11,6 +11,7 @@ use codex_test_support::ev_completed;
 use codex_test_support::ev_function_call;
 use common::TestEnv;
 use common::jsonl;
+use common::normalize_exec_output;
 use common::read;
 use common::stderr;
 use common::tool_outputs;
@@ -18,28 +19,6 @@ use pretty_assertions::assert_eq;
 use serde_json::json;
 
 const FULL_ACCESS: &str = "--dangerously-bypass-approvals-and-sandbox";
-
-/// Replaces the run-dependent parts of an exec_command output (chunk id, wall time).
-fn normalize_exec_output(text: &str) -> String {
-    text.lines()
-        .map(|line| {
-            if line.starts_with("Chunk ID: ") {
-                assert_eq!(line.len(), "Chunk ID: ".len() + 6, "{line}");
-                "Chunk ID: <id>".to_string()
-            } else if let Some(seconds) = line
-                .strip_prefix("Wall time: ")
-                .and_then(|rest| rest.strip_suffix(" seconds"))
-                .filter(|seconds| seconds.split('.').nth(1).map(str::len) == Some(4))
-            {
-                assert!(seconds.parse::<f64>().is_ok(), "{line}");
-                "Wall time: <t> seconds".to_string()
-            } else {
-                line.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 #[test]
 fn command_round_trip() {

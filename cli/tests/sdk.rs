@@ -3,16 +3,12 @@
 //! command and applies a patch, then resumes it for a second turn with an output schema. Needs
 //! `node` and `npm ci --prefix cli/tests/fixtures/sdk` (done by `scripts/test`).
 
-use std::io::Read;
+mod common;
+
 use std::path::Path;
 use std::path::PathBuf;
-use std::process::Child;
 use std::process::Command;
-use std::process::ExitStatus;
-use std::process::Stdio;
-use std::thread::JoinHandle;
 use std::time::Duration;
-use std::time::Instant;
 
 use codex_test_support::MockResponse;
 use codex_test_support::MockServer;
@@ -21,6 +17,8 @@ use codex_test_support::TestCodexHome;
 use codex_test_support::base_env;
 use codex_test_support::ev_assistant_message;
 use codex_test_support::ev_completed_with_usage;
+use common::ChildOutput;
+use common::run_to_end;
 use pretty_assertions::assert_eq;
 use serde_json::Value;
 use serde_json::json;
@@ -35,7 +33,6 @@ const SECOND_ANSWER: &str = r#"{"files":["hello.txt"],"command_output":"hi"}"#;
 
 /// Generous: the script starts two `codex` processes; a hang must still end the test.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
-const POLL_INTERVAL: Duration = Duration::from_millis(50);
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sdk")
@@ -61,64 +58,11 @@ fn message(id: &str, text: &str, response_id: &str) -> MockResponse {
     ])
 }
 
-struct ScriptOutput {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `child` to completion, killing it after `timeout`.
-fn wait_with_timeout(mut child: Child, timeout: Duration) -> ScriptOutput {
-    // Read both pipes while waiting, so a chatty child cannot block on a full pipe.
-    let stdout = read_in_background(child.stdout.take());
-    let stderr = read_in_background(child.stderr.take());
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(POLL_INTERVAL),
-            Ok(None) => {
-                let killed = child.kill().and_then(|()| child.wait());
-                panic!(
-                    "two_turns.mjs did not finish within {timeout:?} (kill: {killed:?}); \
-                     stderr:\n{}",
-                    joined(stderr)
-                );
-            }
-            Err(err) => panic!("cannot wait for node: {err}"),
-        }
-    };
-    ScriptOutput {
-        status,
-        stdout: joined(stdout),
-        stderr: joined(stderr),
-    }
-}
-
-fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let read = pipe.map(|mut pipe| pipe.read_to_end(&mut bytes));
-        let mut text = String::from_utf8_lossy(&bytes).into_owned();
-        if let Some(Err(err)) = read {
-            text.push_str(&format!("\n<cannot read the rest: {err}>"));
-        }
-        text
-    })
-}
-
-fn joined(reader: JoinHandle<String>) -> String {
-    match reader.join() {
-        Ok(text) => text,
-        Err(_) => panic!("a pipe reader thread panicked"),
-    }
-}
-
-fn run_script(server: &MockServer, home: &TestCodexHome, workdir: &Path) -> ScriptOutput {
+fn run_script(server: &MockServer, home: &TestCodexHome, workdir: &Path) -> ChildOutput {
     run_fixture("two_turns.mjs", &server.base_url(), home, workdir)
 }
 
-fn run_fixture(script: &str, base_url: &str, home: &TestCodexHome, workdir: &Path) -> ScriptOutput {
+fn run_fixture(script: &str, base_url: &str, home: &TestCodexHome, workdir: &Path) -> ChildOutput {
     let fixture = fixture_dir();
     let sdk = fixture.join("node_modules/@openai/codex-sdk/package.json");
     assert!(
@@ -126,21 +70,16 @@ fn run_fixture(script: &str, base_url: &str, home: &TestCodexHome, workdir: &Pat
         "{} is missing: run `npm ci --prefix cli/tests/fixtures/sdk` first (scripts/test does)",
         sdk.display()
     );
-    let child = Command::new("node")
-        .arg(fixture.join(script))
+    let mut node = Command::new("node");
+    node.arg(fixture.join(script))
         .current_dir(&fixture)
         .env_clear()
         .envs(base_env(home.path()))
         .env("CODEX_BIN", env!("CARGO_BIN_EXE_codex"))
         .env("MOCK_BASE_URL", base_url)
         .env("WORKDIR", workdir)
-        .env("OUTPUT_SCHEMA", output_schema().to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|err| panic!("cannot run `node` (is Node.js 18+ installed?): {err}"));
-    wait_with_timeout(child, SCRIPT_TIMEOUT)
+        .env("OUTPUT_SCHEMA", output_schema().to_string());
+    run_to_end(node, SCRIPT_TIMEOUT, script)
 }
 
 fn metadata(request: &RecordedRequest) -> Value {

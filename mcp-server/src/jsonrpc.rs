@@ -161,16 +161,25 @@ impl Outgoing {
     }
 
     /// An error response; `id` is `null` when the offending line had no usable id.
-    pub async fn error(&self, id: Value, code: i64, message: String, data: Option<Value>) {
-        let mut error = Map::new();
-        error.insert("code".into(), json!(code));
-        error.insert("message".into(), json!(message));
-        if let Some(data) = data {
-            error.insert("data".into(), data);
-        }
+    pub async fn error(&self, id: Value, code: i64, message: String) {
+        self.send_error(id, json!({"code": code, "message": message}))
+            .await;
+    }
+
+    /// -32601 for a request we do not serve, with the method as `data`.
+    pub async fn method_not_found(&self, id: &RequestId, method: &str) {
+        let error = json!({
+            "code": METHOD_NOT_FOUND,
+            "message": format!("method not found: {method}"),
+            "data": {"method": method},
+        });
+        self.send_error(json!(id), error).await;
+    }
+
+    async fn send_error(&self, id: Value, error: Value) {
         let mut body = Map::new();
         body.insert("id".into(), id);
-        body.insert("error".into(), Value::Object(error));
+        body.insert("error".into(), error);
         self.send(body).await;
     }
 

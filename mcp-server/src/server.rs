@@ -56,7 +56,7 @@ impl Default for ClientInfo {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct InitializeParams {
     protocol_version: Option<String>,
@@ -125,7 +125,7 @@ impl Server {
             Err(rejection) => {
                 tracing::warn!("rejected a client line: {}", rejection.message);
                 outgoing
-                    .error(rejection.id, rejection.code, rejection.message, None)
+                    .error(rejection.id, rejection.code, rejection.message)
                     .await;
             }
             Ok(Message::Request { id, method, params }) => {
@@ -155,12 +155,7 @@ impl Server {
             "resources/templates/list" => json!({"resourceTemplates": []}),
             "prompts/list" => json!({"prompts": []}),
             other => {
-                let message = format!("method not found: {other}");
-                let data = json!({"method": other});
-                self.shared
-                    .outgoing
-                    .error(json!(id), jsonrpc::METHOD_NOT_FOUND, message, Some(data))
-                    .await;
+                self.shared.outgoing.method_not_found(&id, other).await;
                 return;
             }
         };
@@ -170,10 +165,7 @@ impl Server {
     fn initialize(&mut self, params: Value) -> Value {
         let params = serde_json::from_value::<InitializeParams>(params).unwrap_or_else(|err| {
             tracing::warn!("initialize params not understood: {err}");
-            InitializeParams {
-                protocol_version: None,
-                client_info: None,
-            }
+            InitializeParams::default()
         });
         self.client = params.client_info.unwrap_or_default();
         let user_agent = codex_core::session::user_agent_string(
@@ -203,7 +195,7 @@ impl Server {
                 let message = format!("Invalid params for tools/call: {err}");
                 self.shared
                     .outgoing
-                    .error(json!(id), jsonrpc::INVALID_PARAMS, message, None)
+                    .error(json!(id), jsonrpc::INVALID_PARAMS, message)
                     .await;
                 return;
             }

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 
 use codex_core::Codex;
 use codex_core::ids;
+use codex_core::protocol::Event;
 use codex_core::protocol::EventMsg;
 use codex_core::protocol::Op;
 use codex_core::protocol::ReviewDecision;
@@ -128,6 +129,17 @@ impl Threads {
     }
 }
 
+/// The turn being run, as its events need it.
+struct Turn {
+    id: String,
+    /// The `tools/call` request id, as elicitations name it.
+    tool_call_id: String,
+    /// Cancelled when the turn ends: open elicitations are forgotten.
+    approvals: CancellationToken,
+    /// `notifications/progress` sent so far.
+    progress: u64,
+}
+
 struct ThreadTask {
     codex: Codex,
     thread_id: String,
@@ -168,23 +180,28 @@ impl ThreadTask {
     }
 
     async fn run_turn(&mut self, prompt: String, call: &CallContext) -> TurnOutcome {
-        let turn_id = ids::new_v7();
+        // Cancelled while it waited for an earlier turn of the thread.
+        if call.cancel.is_cancelled() {
+            return TurnOutcome::Cancelled;
+        }
+        let mut turn = Turn {
+            id: ids::new_v7(),
+            tool_call_id: call.request_id.to_string(),
+            approvals: call.cancel.child_token(),
+            progress: 0,
+        };
+        let _approvals_end_with_the_turn = turn.approvals.clone().drop_guard();
         let op = Op::UserTurn {
             items: vec![UserInput::Text { text: prompt }],
             overrides: TurnOverrides {
-                turn_id: Some(turn_id.clone()),
+                turn_id: Some(turn.id.clone()),
                 ..TurnOverrides::default()
             },
         };
         if let Err(err) = self.codex.submit(op) {
             return TurnOutcome::Failed(err.to_string());
         }
-        // Elicitations still open when the turn ends are forgotten.
-        let approvals = call.cancel.child_token();
-        let _approvals_end_with_the_turn = approvals.clone().drop_guard();
         let mut interrupted = false;
-        let mut progress = 0u64;
-        let tool_call_id = call.request_id.to_string();
         loop {
             tokio::select! {
                 () = call.cancel.cancelled(), if !interrupted => {
@@ -206,13 +223,7 @@ impl ThreadTask {
                             TurnOutcome::Failed(SESSION_ENDED.to_string())
                         };
                     };
-                    // Session-level events (`session_configured`, MCP start-up) have no turn.
-                    let event_id = if event.id.is_empty() { "" } else { turn_id.as_str() };
-                    self.forward(call, event_id, &turn_id, &event.msg, &mut progress).await;
-                    if let Some((params, decide)) = self.approval(&event.msg, event_id, &tool_call_id) {
-                        self.ask(params, &approvals, decide).await;
-                    }
-                    if let Some(outcome) = turn_end(event.msg, &turn_id, call) {
+                    if let Some(outcome) = self.handle_event(event, &mut turn, call).await {
                         return outcome;
                     }
                 }
@@ -220,29 +231,39 @@ impl ThreadTask {
         }
     }
 
-    async fn forward(
+    /// Sends `event` to the client, asks about an approval it requests, and returns the
+    /// outcome when it ends the turn.
+    async fn handle_event(
         &mut self,
+        event: Event,
+        turn: &mut Turn,
         call: &CallContext,
-        event_id: &str,
-        turn_id: &str,
-        msg: &EventMsg,
-        progress: &mut u64,
-    ) {
-        let Some(msg) = self.encoder.encode(msg, turn_id) else {
-            return;
+    ) -> Option<TurnOutcome> {
+        // Session-level events (`session_configured`, MCP start-up) have no turn.
+        let event_id = if event.id.is_empty() {
+            ""
+        } else {
+            turn.id.as_str()
         };
-        let kind = msg["type"].clone();
-        let params = json!({
-            "_meta": {"requestId": call.request_id, "threadId": self.thread_id},
-            "id": event_id,
-            "msg": msg,
-        });
-        self.outgoing.notify("codex/event", params).await;
-        if let Some(token) = &call.progress_token {
-            *progress += 1;
-            let params = json!({"progressToken": token, "progress": *progress, "message": kind});
-            self.outgoing.notify("notifications/progress", params).await;
+        if let Some(msg) = self.encoder.encode(&event.msg, &turn.id) {
+            let kind = msg["type"].clone();
+            let params = json!({
+                "_meta": {"requestId": call.request_id, "threadId": self.thread_id},
+                "id": event_id,
+                "msg": msg,
+            });
+            self.outgoing.notify("codex/event", params).await;
+            if let Some(token) = &call.progress_token {
+                turn.progress += 1;
+                let params =
+                    json!({"progressToken": token, "progress": turn.progress, "message": kind});
+                self.outgoing.notify("notifications/progress", params).await;
+            }
         }
+        if let Some((params, decide)) = self.approval(&event.msg, event_id, &turn.tool_call_id) {
+            self.ask(params, &turn.approvals, decide).await;
+        }
+        turn_end(event.msg, &turn.id, call)
     }
 
     /// The elicitation for an approval request, and how its answer becomes an op.

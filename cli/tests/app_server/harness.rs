@@ -1,13 +1,10 @@
 //! A client for `codex app-server` tests: sends lines, reads lines with a timeout, and waits
 //! for a given message while keeping what it skipped.
 
-use std::io::BufRead;
-use std::io::BufReader;
 use std::io::Write;
 use std::process::Child;
 use std::process::ChildStdin;
 use std::process::Command;
-use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -18,6 +15,9 @@ use codex_test_support::base_env;
 use codex_test_support::mock_provider_config;
 use serde_json::Value;
 use serde_json::json;
+
+use crate::common::LinePeer;
+use crate::common::spawn_line_peer;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -203,33 +203,16 @@ impl Drop for AppServer {
     }
 }
 
-type Launched = (Child, Option<ChildStdin>, mpsc::Receiver<String>);
-
-fn launch(codex_home: &std::path::Path, workdir: &std::path::Path, args: &[&str]) -> Launched {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_codex"))
+fn launch(codex_home: &std::path::Path, workdir: &std::path::Path, args: &[&str]) -> LinePeer {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_codex"));
+    command
         .env_clear()
         .envs(base_env(codex_home))
         .env("SHELL", "/bin/bash")
         .current_dir(workdir)
         .arg("app-server")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let stdin = child.stdin.take();
-    (child, stdin, lines)
+        .args(args);
+    spawn_line_peer(command)
 }
 
 pub fn text_input(text: &str) -> Value {

@@ -5,6 +5,8 @@
 
 mod attestation;
 mod command_exec;
+#[path = "../common/mod.rs"]
+mod common;
 mod execpolicy_amendment;
 mod handshake;
 mod harness;

@@ -3,12 +3,22 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use std::io::BufRead;
+use std::io::BufReader;
+use std::io::Read;
 use std::io::Write;
 use std::path::Path;
 use std::path::PathBuf;
+use std::process::Child;
+use std::process::ChildStdin;
 use std::process::Command;
+use std::process::ExitStatus;
 use std::process::Output;
 use std::process::Stdio;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+use std::time::Instant;
 
 use codex_test_support::MockResponse;
 use codex_test_support::MockServer;
@@ -144,4 +154,120 @@ pub fn tool_outputs(body: &Value) -> Vec<String> {
 
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap()
+}
+
+/// Replaces the run-dependent parts of an exec_command output (chunk id, wall time).
+pub fn normalize_exec_output(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if line.starts_with("Chunk ID: ") {
+                assert_eq!(line.len(), "Chunk ID: ".len() + 6, "{line}");
+                "Chunk ID: <id>".to_string()
+            } else if let Some(seconds) = line
+                .strip_prefix("Wall time: ")
+                .and_then(|rest| rest.strip_suffix(" seconds"))
+                .filter(|seconds| seconds.split('.').nth(1).map(str::len) == Some(4))
+            {
+                assert!(seconds.parse::<f64>().is_ok(), "{line}");
+                "Wall time: <t> seconds".to_string()
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A child speaking JSON lines on stdio: the child, its stdin, and its stdout lines as they
+/// arrive.
+pub type LinePeer = (Child, Option<ChildStdin>, mpsc::Receiver<String>);
+
+/// Spawns `command` with piped stdin and stdout (stderr inherited); a thread forwards each
+/// stdout line to the returned channel until stdout closes.
+pub fn spawn_line_peer(mut command: Command) -> LinePeer {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let stdin = child.stdin.take();
+    (child, stdin, lines)
+}
+
+/// Runs `command` (stdin from /dev/null) to completion, killing it after `timeout`; `what`
+/// names it in panics.
+pub fn run_to_end(mut command: Command, timeout: Duration, what: &str) -> ChildOutput {
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot run {what}: {err}"));
+    wait_with_timeout(child, timeout, what)
+}
+
+/// A finished child's exit status and output.
+pub struct ChildOutput {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `child` to completion, killing it after `timeout`; `what` names it in the panic.
+fn wait_with_timeout(mut child: Child, timeout: Duration, what: &str) -> ChildOutput {
+    // Read both pipes while waiting, so a chatty child cannot block on a full pipe.
+    let stdout = read_in_background(child.stdout.take());
+    let stderr = read_in_background(child.stderr.take());
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Ok(None) => {
+                let killed = child.kill().and_then(|()| child.wait());
+                panic!(
+                    "{what} did not finish within {timeout:?} (kill: {killed:?}); stderr:\n{}",
+                    joined(stderr)
+                );
+            }
+            Err(err) => panic!("cannot wait for {what}: {err}"),
+        }
+    };
+    ChildOutput {
+        status,
+        stdout: joined(stdout),
+        stderr: joined(stderr),
+    }
+}
+
+fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let read = pipe.map(|mut pipe| pipe.read_to_end(&mut bytes));
+        let mut text = String::from_utf8_lossy(&bytes).into_owned();
+        if let Some(Err(err)) = read {
+            text.push_str(&format!("\n<cannot read the rest: {err}>"));
+        }
+        text
+    })
+}
+
+fn joined(reader: JoinHandle<String>) -> String {
+    match reader.join() {
+        Ok(text) => text,
+        Err(_) => panic!("a pipe reader thread panicked"),
+    }
 }
