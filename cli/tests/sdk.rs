@@ -110,13 +110,7 @@ fn sdk_runs_a_two_turn_thread_with_tools_output_schema_and_resume() {
     let workdir = workdir.path().canonicalize().unwrap();
 
     let output = run_script(&server, &home, &workdir);
-    assert!(
-        output.status.success(),
-        "two_turns.mjs failed ({}):\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        output.stdout,
-        output.stderr
-    );
+    output.assert_success("two_turns.mjs");
     let turns: Vec<Value> = output
         .stdout
         .lines()

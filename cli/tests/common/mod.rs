@@ -178,31 +178,148 @@ pub fn normalize_exec_output(text: &str) -> String {
         .join("\n")
 }
 
-/// A child speaking JSON lines on stdio: the child, its stdin, and its stdout lines as they
-/// arrive.
-pub type LinePeer = (Child, Option<ChildStdin>, mpsc::Receiver<String>);
+/// How long a line client waits for a line or for its child to exit: generous, so a hang
+/// ends the test and a slow machine does not fail it.
+const LINE_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Spawns `command` with piped stdin and stdout (stderr inherited); a thread forwards each
-/// stdout line to the returned channel until stdout closes.
-pub fn spawn_line_peer(mut command: Command) -> LinePeer {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
+/// A child speaking JSON lines on stdio (`codex app-server`, `codex mcp-server`): writes lines,
+/// reads lines with a timeout, and keeps every line it read. Dropping it kills the child.
+pub struct LinePeer {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: mpsc::Receiver<String>,
+    /// Every line received so far, in order.
+    pub received: Vec<Value>,
+}
+
+impl LinePeer {
+    /// Spawns `command` with piped stdin and stdout (stderr inherited); a thread forwards each
+    /// stdout line until stdout closes.
+    pub fn spawn(mut command: Command) -> Self {
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stdin = child.stdin.take();
+        LinePeer {
+            child,
+            stdin,
+            lines,
+            received: Vec::new(),
+        }
+    }
+
+    /// Writes `bytes` and a newline.
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().unwrap();
+        stdin.write_all(bytes).unwrap();
+        stdin.write_all(b"\n").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    pub fn send_line(&mut self, line: &str) {
+        self.send_bytes(line.as_bytes());
+    }
+
+    pub fn send(&mut self, message: Value) {
+        self.send_line(&message.to_string());
+    }
+
+    /// The next line, parsed; panics after the timeout.
+    pub fn next(&mut self) -> Value {
+        let line = self
+            .lines
+            .recv_timeout(LINE_TIMEOUT)
+            .unwrap_or_else(|_| panic!("no line from the child; got so far: {:#?}", self.received));
+        self.parsed(&line)
+    }
+
+    /// Whether a line arrives within `wait`.
+    pub fn next_within(&mut self, wait: Duration) -> Option<Value> {
+        let line = self.lines.recv_timeout(wait).ok()?;
+        Some(self.parsed(&line))
+    }
+
+    fn parsed(&mut self, line: &str) -> Value {
+        let value: Value = serde_json::from_str(line).unwrap_or_else(|err| panic!("{err}: {line}"));
+        self.received.push(value.clone());
+        value
+    }
+
+    /// Lines up to and including the first one `stop` accepts.
+    pub fn until(&mut self, stop: impl Fn(&Value) -> bool) -> Vec<Value> {
+        let mut seen = Vec::new();
+        loop {
+            let message = self.next();
+            let done = stop(&message);
+            seen.push(message);
+            if done {
+                return seen;
             }
         }
-    });
-    let stdin = child.stdin.take();
-    (child, stdin, lines)
+    }
+
+    /// The lines still to come until the child closes stdout (or the timeout).
+    pub fn rest(&mut self) -> Vec<Value> {
+        let deadline = Instant::now() + LINE_TIMEOUT;
+        let mut rest = Vec::new();
+        while let Ok(line) = self
+            .lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            rest.push(self.parsed(&line));
+        }
+        rest
+    }
+
+    pub fn close_stdin(&mut self) {
+        self.stdin.take();
+    }
+
+    /// Closes stdin and waits for the child to exit; returns its exit code.
+    pub fn wait(&mut self) -> Option<i32> {
+        self.close_stdin();
+        let deadline = Instant::now() + LINE_TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code();
+            }
+            assert!(Instant::now() < deadline, "the child did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for LinePeer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl ChildOutput {
+    /// Panics with the whole output unless the child exited 0; `what` names it.
+    pub fn assert_success(&self, what: &str) {
+        assert!(
+            self.status.success(),
+            "{what} failed ({}):\nstdout:\n{}\nstderr:\n{}",
+            self.status,
+            self.stdout,
+            self.stderr
+        );
+    }
 }
 
 /// Runs `command` (stdin from /dev/null) to completion, killing it after `timeout`; `what`

@@ -1,30 +1,36 @@
 //! A raw line client for `codex mcp-server`: writes lines (or bytes), reads lines with a
 //! timeout, and what the tests share — the expected `tools/list` and the npm fixture paths.
 
-use std::io::Write;
+use std::ops::Deref;
+use std::ops::DerefMut;
 use std::path::Path;
 use std::path::PathBuf;
-use std::process::Child;
-use std::process::ChildStdin;
 use std::process::Command;
-use std::sync::mpsc;
-use std::time::Duration;
-use std::time::Instant;
 
 use pretty_assertions::assert_eq;
 use serde_json::Value;
 use serde_json::json;
 
+use crate::common::LinePeer;
 use crate::common::TestEnv;
-use crate::common::spawn_line_peer;
 
-/// Generous: a hang must end the test, a slow machine must not fail it.
-const TIMEOUT: Duration = Duration::from_secs(30);
-
+/// `codex mcp-server` over a line client (whose `send`, `next`, `until`… it offers).
 pub struct McpServerProcess {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    lines: mpsc::Receiver<String>,
+    peer: LinePeer,
+}
+
+impl Deref for McpServerProcess {
+    type Target = LinePeer;
+
+    fn deref(&self) -> &LinePeer {
+        &self.peer
+    }
+}
+
+impl DerefMut for McpServerProcess {
+    fn deref_mut(&mut self) -> &mut LinePeer {
+        &mut self.peer
+    }
 }
 
 impl McpServerProcess {
@@ -37,50 +43,13 @@ impl McpServerProcess {
 
     /// Starts `command`, a `codex mcp-server` invocation.
     pub fn spawn(command: Command) -> Self {
-        let (child, stdin, lines) = spawn_line_peer(command);
         McpServerProcess {
-            child,
-            stdin,
-            lines,
+            peer: LinePeer::spawn(command),
         }
-    }
-
-    /// Writes `bytes` and a newline.
-    pub fn send_raw(&mut self, bytes: &[u8]) {
-        let stdin = self.stdin.as_mut().unwrap();
-        stdin.write_all(bytes).unwrap();
-        stdin.write_all(b"\n").unwrap();
-        stdin.flush().unwrap();
-    }
-
-    pub fn send(&mut self, message: Value) {
-        self.send_raw(message.to_string().as_bytes());
     }
 
     pub fn request(&mut self, id: i64, method: &str, params: Value) {
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-    }
-
-    /// The next line, parsed; panics after the timeout.
-    pub fn next(&mut self) -> Value {
-        let line = self
-            .lines
-            .recv_timeout(TIMEOUT)
-            .unwrap_or_else(|err| panic!("no line from codex mcp-server: {err}"));
-        serde_json::from_str(&line).unwrap_or_else(|err| panic!("{err}: {line}"))
-    }
-
-    /// Lines up to and including the first one `stop` accepts.
-    pub fn until(&mut self, stop: impl Fn(&Value) -> bool) -> Vec<Value> {
-        let mut seen = Vec::new();
-        loop {
-            let message = self.next();
-            let done = stop(&message);
-            seen.push(message);
-            if done {
-                return seen;
-            }
-        }
     }
 
     /// The response to request `id`, skipping notifications and other responses.
@@ -108,30 +77,9 @@ impl McpServerProcess {
 
     /// Closes stdin, then returns every line still written and the exit code.
     pub fn close_and_wait(&mut self) -> (Vec<Value>, Option<i32>) {
-        self.stdin.take();
-        let deadline = Instant::now() + TIMEOUT;
-        let mut rest = Vec::new();
-        // The reader thread ends when the server closes stdout (it exits).
-        while let Ok(line) = self
-            .lines
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-        {
-            rest.push(serde_json::from_str(&line).unwrap_or_else(|err| panic!("{err}: {line}")));
-        }
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return (rest, status.code());
-            }
-            assert!(Instant::now() < deadline, "codex mcp-server did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for McpServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.close_stdin();
+        let rest = self.rest();
+        (rest, self.wait())
     }
 }
 

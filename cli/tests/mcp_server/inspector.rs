@@ -32,13 +32,7 @@ fn inspect(env: &TestEnv, args: &[&str]) -> Value {
         .env_clear()
         .envs(base_env(env.home.path()));
     let output = run_to_end(inspector, INSPECTOR_TIMEOUT, "mcp-inspector-cli");
-    assert!(
-        output.status.success(),
-        "mcp-inspector-cli {args:?} failed: {}\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        output.stdout,
-        output.stderr
-    );
+    output.assert_success(&format!("mcp-inspector-cli {args:?}"));
     serde_json::from_str(&output.stdout).unwrap_or_else(|err| panic!("{err}: {}", output.stdout))
 }
 

@@ -49,14 +49,14 @@ fn malformed_lines_get_errors_and_the_server_keeps_serving() {
     let mut server = McpServerProcess::start(&env, &[]);
     // Before `initialize`: answered normally.
     server.request(1, "tools/list", json!({}));
-    server.send_raw(b"not json");
-    server.send_raw(b"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"");
-    server.send_raw(b"\xff\xfe");
-    server.send_raw(b"[1,2]");
-    server.send_raw(b"42");
-    server.send_raw(br#"{"jsonrpc":"2.0","id":3}"#);
-    server.send_raw(br#"{"jsonrpc":"2.0","id":true,"method":"ping"}"#);
-    server.send_raw(br#"{"jsonrpc":"2.0","method":"notifications/whatever"}"#);
+    server.send_bytes(b"not json");
+    server.send_bytes(b"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"");
+    server.send_bytes(b"\xff\xfe");
+    server.send_bytes(b"[1,2]");
+    server.send_bytes(b"42");
+    server.send_bytes(br#"{"jsonrpc":"2.0","id":3}"#);
+    server.send_bytes(br#"{"jsonrpc":"2.0","id":true,"method":"ping"}"#);
+    server.send_bytes(br#"{"jsonrpc":"2.0","method":"notifications/whatever"}"#);
     server.request(4, "resources/read", json!({"uri": "file:///x"}));
     server.request(5, "tools/call", json!({"name": "nope", "arguments": {}}));
     server.request(6, "tools/call", json!({"name": "codex"}));

@@ -46,13 +46,7 @@ fn run_script(env: &TestEnv) -> Value {
         .env("CODEX_BIN", env!("CARGO_BIN_EXE_codex"))
         .env("WORKDIR", env.cwd());
     let output = run_to_end(node, SCRIPT_TIMEOUT, "sdk_client.mjs");
-    assert!(
-        output.status.success(),
-        "sdk_client.mjs failed: {}\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        output.stdout,
-        output.stderr
-    );
+    output.assert_success("sdk_client.mjs");
     serde_json::from_str(output.stdout.trim())
         .unwrap_or_else(|err| panic!("{err}: {}\nstderr:\n{}", output.stdout, output.stderr))
 }
