@@ -351,3 +351,67 @@ fn tool_arguments_configure_the_thread() {
         "{developer_texts:?}"
     );
 }
+
+#[test]
+fn stdin_closed_kills_the_commands_of_running_turns() {
+    let env = TestEnv::new(vec![
+        MockResponse::function_call(
+            "call_1",
+            "exec_command",
+            r#"{"cmd":"echo $$ > pid.txt; exec sleep 300","yield_time_ms":250}"#,
+        ),
+        hanging_stream(),
+    ]);
+    let mut server = McpServerProcess::start(&env, &["-c", NO_IDLE_TIMEOUT]);
+    server.initialize("2025-06-18");
+    server.send(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "codex", "arguments": {
+        "prompt": "sleep", "approval-policy": "never", "sandbox": "danger-full-access",
+    }}}));
+    // The command still runs when the model is asked again.
+    assert_eq!(
+        env.server
+            .wait_for_requests(2, std::time::Duration::from_secs(30))
+            .len(),
+        2
+    );
+    let pid = std::fs::read_to_string(env.path("pid.txt")).unwrap();
+    let proc_dir = std::path::PathBuf::from(format!("/proc/{}", pid.trim()));
+    assert!(proc_dir.exists());
+    let (_, code) = server.close_and_wait();
+    assert_eq!(code, Some(0));
+    // Killed: gone once its new parent reaped it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while proc_dir.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(!proc_dir.exists(), "the command outlived the server");
+}
+
+#[test]
+fn mcp_start_up_events_reach_the_first_call() {
+    let env = TestEnv::with_config(
+        vec![MockResponse::message("no tools")],
+        "[mcp_servers.missing]\ncommand = \"/nonexistent/mcp-server-binary\"\n",
+    );
+    let mut server = McpServerProcess::start(&env, &[]);
+    server.initialize("2025-06-18");
+    server.send(codex_call(1, "hi"));
+    let received = server.until(|message| is_response(message, 1));
+    // Session-level events carry no turn id; their order among the turn's events may vary.
+    let session_level: Vec<&Value> = received
+        .iter()
+        .filter(|message| message["method"] == "codex/event" && message["params"]["id"] == "")
+        .map(|message| &message["params"]["msg"])
+        .skip(1)
+        .collect();
+    let error = "MCP client for `missing` failed to start: MCP startup failed: No such file or directory (os error 2)";
+    assert_eq!(
+        session_level,
+        vec![
+            &json!({"type": "mcp_startup_update", "server": "missing", "status": {"state": "starting"}}),
+            &json!({"type": "mcp_startup_update", "server": "missing", "status": {"state": "failed", "error": error}}),
+            &json!({"type": "mcp_startup_complete", "ready": [], "failed": [{"server": "missing", "error": error}], "cancelled": []}),
+        ]
+    );
+    assert_eq!(event_type(&received[0]), Some("session_configured"));
+}
