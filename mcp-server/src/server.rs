@@ -40,8 +40,9 @@ const DEFAULT_PROTOCOL_VERSION: &str = "2025-06-18";
 /// client sends SIGTERM 2 s after closing our stdin).
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_millis(1500);
 
-/// `clientInfo` of `initialize`.
+/// `clientInfo` of `initialize`; a missing field keeps its default.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 struct ClientInfo {
     name: String,
     version: String,
