@@ -434,6 +434,7 @@ impl MessageProcessor {
         self.outgoing
             .notify(N::ThreadStarted(wire::ThreadStartedNotification { thread }))
             .await;
+        handle.announced();
         Ok(())
     }
 
@@ -501,6 +502,7 @@ impl MessageProcessor {
         if let Some(usage) = usage {
             self.replay_usage(&thread, &usage, &config).await;
         }
+        handle.announced();
         Ok(())
     }
 
@@ -565,6 +567,7 @@ impl MessageProcessor {
         self.outgoing
             .notify(N::ThreadStarted(wire::ThreadStartedNotification { thread }))
             .await;
+        handle.announced();
         Ok(())
     }
 

@@ -18,6 +18,7 @@ use codex_core::rollout::threads::RecordedTurnStatus;
 use codex_core::rollout::threads::ThreadSummary;
 use codex_core::sandbox::SandboxPolicy;
 use tokio::sync::mpsc;
+use tokio::sync::oneshot;
 
 use crate::outgoing::Outgoing;
 use crate::translate::Translator;
@@ -135,6 +136,8 @@ pub struct ThreadState {
 pub struct ThreadHandle {
     ops: mpsc::UnboundedSender<Op>,
     state: Arc<Mutex<ThreadState>>,
+    /// Lets the thread's events flow; taken by `announced`.
+    announce: Arc<Mutex<Option<oneshot::Sender<()>>>>,
 }
 
 impl ThreadHandle {
@@ -147,6 +150,20 @@ impl ThreadHandle {
     /// Whether the thread's task still runs (it ends after the session shut down).
     pub fn is_running(&self) -> bool {
         !self.ops.is_closed()
+    }
+
+    /// The client has the thread's `thread/start` (resume, fork) response: its events may
+    /// follow now. Until then they wait, so that nothing (MCP start-up, for one) is announced
+    /// for a thread the client does not know yet.
+    pub fn announced(&self) {
+        let gate = self
+            .announce
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(gate) = gate {
+            let _ = gate.send(());
+        }
     }
 
     pub fn submit(&self, op: Op) {
@@ -170,13 +187,17 @@ pub fn spawn_thread(codex: Codex, info: ThreadInfo, outgoing: Arc<Outgoing>) -> 
         active_turn: None,
         pending_requests: Vec::new(),
     }));
+    let (announce, announced) = oneshot::channel();
     let handle = ThreadHandle {
         ops,
         state: Arc::clone(&state),
+        announce: Arc::new(Mutex::new(Some(announce))),
     };
     let mut translator = Translator::new(handle.clone(), outgoing);
     tokio::spawn(async move {
         let mut codex = codex;
+        // A dropped gate (the handle is gone) lets the events flow too.
+        let _ = announced.await;
         loop {
             tokio::select! {
                 op = rx_ops.recv() => match op {

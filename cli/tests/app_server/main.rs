@@ -11,4 +11,5 @@ mod execpolicy_amendment;
 mod handshake;
 mod harness;
 mod lifecycle;
+mod mcp;
 mod turns;
