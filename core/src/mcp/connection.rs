@@ -287,6 +287,11 @@ impl McpConnection {
         Ok(())
     }
 
+    /// Whether the server said its tools changed since they were last listed.
+    pub(crate) fn tools_changed(&self) -> bool {
+        self.tools_changed.load(Ordering::Relaxed)
+    }
+
     /// The current tools, re-listed first when the server said they changed.
     pub(crate) async fn tools(&self, server: &McpServerConfig) -> Vec<McpTool> {
         if self.tools_changed.swap(false, Ordering::Relaxed)

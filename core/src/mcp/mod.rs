@@ -72,6 +72,8 @@ pub(crate) struct McpManager {
     /// Taken by `start`.
     publish: Mutex<Option<watch::Sender<Option<Arc<Started>>>>>,
     cancel: CancellationToken,
+    /// The tool table of the last request, rebuilt when a server's tools change.
+    offered: Mutex<Option<Arc<Vec<OfferedTool>>>>,
 }
 
 impl McpManager {
@@ -82,6 +84,7 @@ impl McpManager {
             started,
             publish: Mutex::new(Some(publish)),
             cancel: CancellationToken::new(),
+            offered: Mutex::new(None),
         }
     }
 
@@ -134,9 +137,19 @@ impl McpManager {
         }
     }
 
-    /// The tools of every ready server, each once, sorted by qualified name. Waits for start-up.
-    async fn offered_tools(&self) -> Vec<OfferedTool> {
+    /// The tools of every ready server, each once, sorted by qualified name. Waits for start-up;
+    /// built once, and again after a server announced `tools/list_changed`.
+    async fn offered_tools(&self) -> Arc<Vec<OfferedTool>> {
         let started = self.started().await;
+        let cached = lock(&self.offered).clone();
+        if let Some(cached) = cached
+            && !started
+                .connections
+                .values()
+                .any(|connection| connection.tools_changed())
+        {
+            return cached;
+        }
         let mut offered: Vec<OfferedTool> = Vec::new();
         let mut taken = BTreeSet::new();
         for (server, connection) in &started.connections {
@@ -160,6 +173,8 @@ impl McpManager {
             }
         }
         offered.sort_by(|a, b| a.qualified.cmp(&b.qualified));
+        let offered = Arc::new(offered);
+        *lock(&self.offered) = Some(Arc::clone(&offered));
         offered
     }
 
@@ -167,7 +182,7 @@ impl McpManager {
     pub(crate) async fn tool_specs(&self) -> Vec<Value> {
         self.offered_tools()
             .await
-            .into_iter()
+            .iter()
             .map(|offered| {
                 json!({
                     "type": "function",
@@ -187,11 +202,11 @@ impl McpManager {
         }
         self.offered_tools()
             .await
-            .into_iter()
+            .iter()
             .find(|offered| offered.qualified == qualified)
             .map(|offered| ToolRoute {
-                server: offered.server,
-                tool: offered.tool.name,
+                server: offered.server.clone(),
+                tool: offered.tool.name.clone(),
                 read_only: offered.tool.read_only,
             })
     }
