@@ -31,7 +31,7 @@ pub(super) fn list(
                 .map(|(name, server)| ListEntry {
                     name,
                     enabled: server.enabled,
-                    transport: Transport::of(server),
+                    transport: &server.transport,
                     startup_timeout_sec: seconds(server.startup_timeout_sec),
                     tool_timeout_sec: seconds(server.tool_timeout_sec),
                     auth_status: AuthStatus::of(server),
@@ -54,7 +54,7 @@ pub(super) fn get(name: &str, server: &McpServerConfig, format: Format) -> Resul
             return print_json(&GetEntry {
                 name,
                 enabled: server.enabled,
-                transport: Transport::of(server),
+                transport: &server.transport,
                 enabled_tools: server.enabled_tools.as_deref(),
                 disabled_tools: server.disabled_tools.as_deref(),
                 startup_timeout_sec: seconds(server.startup_timeout_sec),
@@ -247,7 +247,7 @@ fn print_json(value: &impl Serialize) -> Result<(), String> {
 struct ListEntry<'a> {
     name: &'a str,
     enabled: bool,
-    transport: Transport<'a>,
+    transport: &'a McpServerTransportConfig,
     startup_timeout_sec: Option<f64>,
     tool_timeout_sec: Option<f64>,
     auth_status: AuthStatus,
@@ -258,60 +258,11 @@ struct ListEntry<'a> {
 struct GetEntry<'a> {
     name: &'a str,
     enabled: bool,
-    transport: Transport<'a>,
+    transport: &'a McpServerTransportConfig,
     enabled_tools: Option<&'a [String]>,
     disabled_tools: Option<&'a [String]>,
     startup_timeout_sec: Option<f64>,
     tool_timeout_sec: Option<f64>,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum Transport<'a> {
-    Stdio {
-        command: &'a str,
-        args: &'a [String],
-        env: Option<&'a BTreeMap<String, String>>,
-        env_vars: &'a [String],
-        cwd: Option<String>,
-    },
-    StreamableHttp {
-        url: &'a str,
-        bearer_token_env_var: Option<&'a str>,
-        http_headers: Option<&'a BTreeMap<String, String>>,
-        env_http_headers: Option<&'a BTreeMap<String, String>>,
-    },
-}
-
-impl<'a> Transport<'a> {
-    fn of(server: &'a McpServerConfig) -> Self {
-        match &server.transport {
-            McpServerTransportConfig::Stdio {
-                command,
-                args,
-                env,
-                env_vars,
-                cwd,
-            } => Transport::Stdio {
-                command,
-                args,
-                env: env.as_ref(),
-                env_vars,
-                cwd: cwd.as_ref().map(|cwd| cwd.display().to_string()),
-            },
-            McpServerTransportConfig::StreamableHttp {
-                url,
-                bearer_token_env_var,
-                http_headers,
-                env_http_headers,
-            } => Transport::StreamableHttp {
-                url,
-                bearer_token_env_var: bearer_token_env_var.as_deref(),
-                http_headers: http_headers.as_ref(),
-                env_http_headers: env_http_headers.as_ref(),
-            },
-        }
-    }
 }
 
 #[derive(Clone, Copy, Serialize)]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
+use serde::Serialize;
 
 /// One configured MCP server, as the client starts it and `codex mcp` shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +24,9 @@ pub struct McpServerConfig {
     pub disabled_tools: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Serialized as `codex mcp list --json` shows it: `{"type": "stdio" | "streamable_http", …}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum McpServerTransportConfig {
     Stdio {
         command: String,
