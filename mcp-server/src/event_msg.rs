@@ -8,10 +8,8 @@ use std::path::PathBuf;
 
 use base64::Engine;
 use codex_core::protocol::EventMsg;
-use codex_core::protocol::ExecCommandSource;
 use codex_core::protocol::FileChange;
 use codex_core::protocol::FileChangeKind;
-use codex_core::protocol::McpServerSummary;
 use codex_core::protocol::TurnAbortReason;
 use codex_core::protocol::UserInput;
 use serde_json::Map;
@@ -108,7 +106,7 @@ impl EventEncoder {
                         "command": command,
                         "cwd": cwd,
                         "parsed_cmd": parsed_cmd(command),
-                        "source": source_name(*source),
+                        "source": source,
                     }),
                 )
             }
@@ -136,7 +134,7 @@ impl EventEncoder {
                         "command": command,
                         "cwd": cwd,
                         "parsed_cmd": parsed_cmd(&command),
-                        "source": source_name(*source),
+                        "source": source,
                         // Commands run on one pipe (or a PTY): their output is not split.
                         "stdout": aggregated_output,
                         "stderr": "",
@@ -237,10 +235,9 @@ impl EventEncoder {
                     },
                 }),
             ),
-            EventMsg::McpListToolsResponse { servers } => (
-                "mcp_list_tools_response",
-                json!({"servers": servers.iter().map(server_summary).collect::<Vec<_>>()}),
-            ),
+            EventMsg::McpListToolsResponse { servers } => {
+                ("mcp_list_tools_response", json!({"servers": servers}))
+            }
             EventMsg::StreamError { message, .. } => ("stream_error", json!({"message": message})),
             EventMsg::Warning { message } => ("warning", json!({"message": message})),
             EventMsg::TokenCount {
@@ -334,22 +331,6 @@ fn whole_file(diff: &str, marker: char) -> String {
         }
     }
     content
-}
-
-fn source_name(source: ExecCommandSource) -> &'static str {
-    match source {
-        ExecCommandSource::Agent => "agent",
-        ExecCommandSource::UserShell => "user_shell",
-    }
-}
-
-fn server_summary(server: &McpServerSummary) -> Value {
-    json!({
-        "name": server.name,
-        "status": server.status,
-        "enabled": server.enabled,
-        "tools": server.tools,
-    })
 }
 
 #[cfg(test)]

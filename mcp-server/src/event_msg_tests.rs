@@ -1,6 +1,7 @@
 use std::time::Duration;
 
 use codex_core::config::AskForApproval;
+use codex_core::protocol::ExecCommandSource;
 use codex_core::protocol::HistoryInitialization;
 use codex_core::protocol::McpStartupCompleteEvent;
 use codex_core::protocol::McpStartupFailure;

@@ -200,7 +200,7 @@ pub struct McpToolCallResult {
 }
 
 /// One configured server in an `McpListToolsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct McpServerSummary {
     pub name: String,
     /// `Starting` only if the server was disabled (never started) — see `enabled`.
